@@ -1,0 +1,95 @@
+"""Engine timings at d_model=512, 16 heads, for 64, 128 and 256 tokens.
+
+    python benchmarks/engine.py [--repeats 40]
+
+full trace    every result cache empty: x, the projections, the scores and every later stage,
+              all forced. The parameters (embeddings, W matrices, positional encodings) are
+              generated once and reused, as a loaded model's weights would be.
+known words   a new sequence whose words the engine has projected before (typing, pasting):
+              token rows come from the cache, the scores onward are computed, all forced.
+heads-only    the head count moves down the slider 16 -> 8 -> 4 -> 2 -> 1 -> 16 ... on the same
+              tokens; projections come from the cache, coarser scores are sums of cached finer
+              ones; "weights" is what the live view needs, "all" forces every later stage too.
+heads 8->16   a change up to 16 heads with no 16-head scores cached: the scores product is redone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+from explorer.engine import AttentionConfig, AttentionEngine
+from explorer.engine.memory import tune_allocator
+
+CFG16 = AttentionConfig(d_model=512, n_heads=16)
+
+
+def force_all(trace) -> None:
+    for name in ("masked_scores", "head_outputs", "concat", "output"):
+        getattr(trace, name)
+
+
+def median_ms(fn, repeats: int) -> float:
+    times = []
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=40)
+    args = ap.parse_args()
+    print(f"allocator tuned (as in the app): {tune_allocator()}")
+    results = {}
+    cols = ("full_trace_ms", "known_words_ms", "heads_only_weights_ms", "heads_only_all_ms", "heads_8_to_16_ms")
+    print(f"{'tokens':>6} " + " ".join(f"{c.replace('_ms', ''):>16}" for c in cols))
+    for n in (64, 128, 256):
+        vocab = [f"w{i}" for i in range(n)]
+        eng = AttentionEngine()
+        force_all(eng.compute(CFG16, vocab))  # first touch generates the parameters
+
+        def full(i):
+            eng.clear()
+            toks = vocab[i % n:] + vocab[: i % n] if i % n else vocab[::-1]  # no row shared with the cache
+            force_all(eng.compute(CFG16, toks))
+
+        cycle = (16, 8, 4, 2, 1)
+
+        def heads_only(i, every_stage=False):
+            eng._traces.clear()  # the trace cache would make this a pure lookup
+            t = eng.compute(AttentionConfig(d_model=512, n_heads=cycle[i % len(cycle)]), vocab)
+            if every_stage:
+                force_all(t)
+
+        def up_to_16(i):
+            eng.clear(keep_projections=True)
+            eng.compute(AttentionConfig(d_model=512, n_heads=8), vocab)
+            t0 = time.perf_counter()
+            eng.compute(CFG16, vocab)
+            return time.perf_counter() - t0
+
+        f = median_ms(full, args.repeats)
+
+        def known(i):
+            eng._traces.clear()
+            eng._scores.clear()
+            force_all(eng.compute(CFG16, vocab[i % n:] + vocab[: i % n] if i % n else vocab[::-1]))
+
+        kw = median_ms(known, args.repeats)
+        eng.clear(keep_projections=True)
+        hw = median_ms(heads_only, args.repeats)
+        ha = median_ms(lambda i: heads_only(i, True), args.repeats)
+        up = statistics.median(up_to_16(i) for i in range(args.repeats)) * 1e3
+        row = dict(zip(cols, (round(f, 3), round(kw, 3), round(hw, 3), round(ha, 3), round(up, 3))))
+        results[n] = row
+        print(f"{n:>6} " + " ".join(f"{row[c]:>16.3f}" for c in cols) + "  (ms)")
+    print("targets: full trace @128 <= 3 ms, heads-only @256 <= 4 ms")
+    print(json.dumps({"benchmark": "engine", "d_model": 512, "n_heads": 16, "results": results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,389 @@
+"""Scaled dot-product attention, single-head and multi-head, keeping every intermediate.
+
+The stages are numbered as the app shows them (explorer.engine.stages):
+  0 tokens  1 x  2 Q,K,V projections  3 split heads  4 scores  5 scale  6 mask  7 softmax
+  8 weighted sum A.V  9 concat  10 output projection
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple, Sequence
+
+import numpy as np
+
+from .config import MAX_TOKENS, AttentionConfig
+from .weights import positional_encoding, projection_matrix, token_embeddings
+
+_FLOAT_MAX = np.finfo(np.float64).max
+# Below this bound on |logit|, exp() cannot overflow even summed over MAX_TOKENS keys, so the
+# softmax may skip subtracting the row maximum (one pass less over an (h, n, n) array).
+_SAFE_LOGIT = 300.0
+# Token rows kept per (seed, d_model) before that table starts afresh.
+_MAX_CACHED_TOKENS = 8192
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """Every stage of one attention computation. Arrays are read-only float64.
+
+    Stages 5, 6, 8, 9 and 10 are computed on first access (and then kept): the live heads view
+    only needs the weights, and a slider tick should not pay for what nobody draws."""
+
+    config: AttentionConfig
+    tokens: list[str]
+    # 1) the attention input
+    x: np.ndarray  # (n, d_model) (embedding + position) / sqrt(d_model)
+    w_q: np.ndarray  # (d_model, d_model); q_proj = x @ w_q
+    w_k: np.ndarray  # (d_model, d_model)
+    w_v: np.ndarray  # (d_model, d_model)
+    w_o: np.ndarray  # (d_model, d_model); output = concat @ w_o
+    # 2) projections
+    q_proj: np.ndarray  # (n, d_model)
+    k_proj: np.ndarray  # (n, d_model)
+    v_proj: np.ndarray  # (n, d_model)
+    # 3) split into heads: head i is columns i*d_k .. (i+1)*d_k - 1
+    q: np.ndarray  # (n_heads, n, d_k)
+    k: np.ndarray  # (n_heads, n, d_k)
+    v: np.ndarray  # (n_heads, n, d_k)
+    # 4) raw scores q.k^T, before scaling, temperature and mask
+    scores: np.ndarray  # (n_heads, n, n)
+    # 6) allowed[i, j] is True where query i may attend to key j
+    allowed: np.ndarray  # (n, n) bool
+    # 7) softmax over keys (rows sum to 1, masked keys get 0)
+    weights: np.ndarray  # (n_heads, n, n)
+
+    @property
+    def scale(self) -> float:
+        """5) the factor on the raw scores: (1/sqrt(d_k) if scaled) / temperature."""
+        return self.config.scale
+
+    @cached_property
+    def scaled_scores(self) -> np.ndarray:
+        """5) scores * scale: (n_heads, n, n), saturating at the largest float."""
+        return _frozen(_scaled_scores(self.config, self.scores, self.q, self.k)[0])
+
+    @cached_property
+    def masked_scores(self) -> np.ndarray:
+        """6) scaled scores with -inf where the mask forbids a key: (n_heads, n, n)."""
+        if self.allowed.all():
+            return self.scaled_scores
+        return _frozen(np.where(self.allowed, self.scaled_scores, -np.inf))
+
+    @cached_property
+    def head_outputs(self) -> np.ndarray:
+        """8) weights @ v: (n_heads, n, n) @ (n_heads, n, d_k) -> (n_heads, n, d_k)."""
+        return _frozen(self.weights @ self.v)
+
+    @cached_property
+    def concat(self) -> np.ndarray:
+        """9) heads side by side: (n_heads, n, d_k) -> (n, d_model)."""
+        return _frozen(merge_heads(self.head_outputs))
+
+    @cached_property
+    def output(self) -> np.ndarray:
+        """10) concat @ w_o: (n, d_model)."""
+        return _frozen(self.concat @ self.w_o)
+
+    @property
+    def n(self) -> int:
+        return len(self.tokens)
+
+    @property
+    def n_heads(self) -> int:
+        return self.config.n_heads
+
+    @property
+    def d_model(self) -> int:
+        return self.config.d_model
+
+    @property
+    def d_k(self) -> int:
+        return self.config.d_k
+
+
+class TracePair(NamedTuple):
+    """The h-head trace and the 1-head trace for the same tokens and weights."""
+
+    multi: Trace
+    single: Trace
+
+
+def split_heads(a: np.ndarray, n_heads: int) -> np.ndarray:
+    n, d_model = a.shape
+    return a.reshape(n, n_heads, d_model // n_heads).transpose(1, 0, 2)  # (n, d_model) -> (h, n, d_k)
+
+
+def merge_heads(a: np.ndarray) -> np.ndarray:
+    h, n, d_k = a.shape
+    return a.transpose(1, 0, 2).reshape(n, h * d_k)  # (h, n, d_k) -> (n, d_model)
+
+
+def causal_allowed(n: int) -> np.ndarray:
+    return np.tril(np.ones((n, n), dtype=bool))
+
+
+def stable_softmax(masked_scores: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis; -inf entries (masked keys) get weight 0.
+
+    Every row must have a finite entry (each query may always see itself), so the row max is
+    finite, the max entry becomes exp(0) = 1 and the sum is >= 1: no NaN, no inf, no 0/0."""
+    w = masked_scores - masked_scores.max(axis=-1, keepdims=True)  # (..., n, n), <= 0
+    with np.errstate(under="ignore"):
+        np.exp(w, out=w)
+    w /= w.sum(axis=-1, keepdims=True)
+    return w
+
+
+def _scaled_scores(cfg: AttentionConfig, scores: np.ndarray, q: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, bool]:
+    """5) scores * scale, and whether every |logit| is small enough to skip the max shift."""
+    scale = cfg.scale
+    if np.isfinite(scale):
+        # Cauchy-Schwarz: |q_i . k_j| <= |q_i| |k_j|, a bound on every logit from (h, n) norms
+        bound = scale * np.linalg.norm(q, axis=-1).max() * np.linalg.norm(k, axis=-1).max()
+        if bound < _SAFE_LOGIT:
+            return np.multiply(scores, scale), True
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(scale):
+            logits = scores * scale
+        else:  # a temperature so small that the factor itself overflows
+            logits = scores * (1.0 / np.sqrt(cfg.d_k) if cfg.scaled else 1.0) / cfg.temperature
+    np.clip(logits, -_FLOAT_MAX, _FLOAT_MAX, out=logits)
+    return logits, False
+
+
+def _softmax_weights(cfg: AttentionConfig, scores: np.ndarray, q: np.ndarray, k: np.ndarray,
+                     causal: np.ndarray | None) -> np.ndarray:
+    """5) scale, 6) mask and 7) softmax over keys, fused into as few passes as possible."""
+    w, small = _scaled_scores(cfg, scores, q, k)  # (h, n, n), a new array we may overwrite
+    if not small:
+        return stable_softmax(w if causal is None else np.where(causal > 0, w, -np.inf))
+    # every |logit| < _SAFE_LOGIT: exp cannot overflow, so no max shift is needed
+    np.exp(w, out=w)
+    if causal is not None:
+        w *= causal  # masked keys -> 0; the diagonal always stays
+    w /= w.sum(axis=-1, keepdims=True)
+    return w
+
+
+def _check_tokens(tokens: Sequence[str]) -> list[str]:
+    if isinstance(tokens, str):
+        raise ValueError("tokens must be a sequence of token strings; call tokenize(text) first.")
+    tokens = list(tokens)
+    if not tokens:
+        raise ValueError("There are no tokens to attend over: enter some text (at least one token).")
+    if len(tokens) > MAX_TOKENS:
+        raise ValueError(f"Too many tokens: {len(tokens)}; the engine takes at most {MAX_TOKENS}.")
+    for t in tokens:
+        if not isinstance(t, str) or not t:
+            raise ValueError(f"Every token must be a non-empty string, got {t!r}.")
+    return tokens
+
+
+def _common_prefix(a: Sequence[str], b: Sequence[str]) -> int:
+    p = 0
+    for s, t in zip(a, b):
+        if s != t:
+            break
+        p += 1
+    return p
+
+
+class AttentionEngine:
+    """Computes traces, reusing work a change did not touch.
+
+    Caches (each exact, keyed by everything its result depends on):
+      * projections per (seed, d_model): each distinct token's embedding and its rows of
+        E @ [W_Q | W_K | W_V], and each position's encoding and its projection, so a new text or
+        a new token count only projects tokens never seen before; a prefix of the last sequence
+        (the token slider moving down) is a slice of its rows;
+      * raw scores per (seed, d_model, positional, n_heads): a prefix of the cached tokens is a
+        top-left block of the cached scores. Coarser head counts are sums of finer ones
+        (sum over a group of heads of Q_h K_h^T = the merged head's QK^T), so h = 8 or the
+        single head come from cached 16-head scores without another product;
+      * the last few whole traces.
+    """
+
+    def __init__(self, max_traces: int = 8) -> None:
+        self._proj: OrderedDict[tuple, dict] = OrderedDict()
+        self._pos: OrderedDict[tuple, tuple] = OrderedDict()
+        self._last: OrderedDict[tuple, tuple] = OrderedDict()
+        self._scores: OrderedDict[tuple, tuple] = OrderedDict()
+        self._traces: OrderedDict[tuple, Trace] = OrderedDict()
+        self._w_qkv_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._causal: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._max_traces = max_traces
+        self.stats = {"trace_hits": 0, "projection_rows_computed": 0, "scores_computed": 0, "scores_summed": 0}
+
+    def clear(self, *, keep_projections: bool = False) -> None:
+        """Forget cached results. The parameters and what depends on nothing else (W_Q|W_K|W_V
+        side by side, the positional encodings and their projections) are kept."""
+        if not keep_projections:
+            self._proj.clear()
+            self._last.clear()
+        self._scores.clear()
+        self._traces.clear()
+
+    @staticmethod
+    def _remember(cache: OrderedDict, key, value, size: int) -> None:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > size:
+            cache.popitem(last=False)
+
+    # 1) + 2): x and the three projections side by side, (n, d_model) and (n, 3 * d_model)
+    def _projections(self, cfg: AttentionConfig, tokens: list[str]):
+        """x = (E + PE) / sqrt(d_model) is linear, so x @ W = (E @ W + PE @ W) / sqrt(d_model):
+        a token's projected row and a position's projected row are each computed once and then
+        reused at any position, in any text, for any head count."""
+        d = cfg.d_model
+        last_key = (cfg.seed, d, cfg.positional)
+        last = self._last.get(last_key)
+        if last is not None and _common_prefix(last[0], tokens) == len(tokens):
+            self._last.move_to_end(last_key)  # a prefix of the last sequence: its rows, sliced
+            return last[1][: len(tokens)], last[2][: len(tokens)]
+        key = (cfg.seed, d)
+        table = self._proj.get(key)
+        if table is None or len(table) > _MAX_CACHED_TOKENS:
+            table = {}
+        self._remember(self._proj, key, table, 2)
+        missing = list(dict.fromkeys(t for t in tokens if t not in table))
+        if missing:
+            e = token_embeddings(cfg.seed, missing, d)  # (m, d_model)
+            e_proj = e @ self._w_qkv(cfg)  # (m, d_model) @ (d_model, 3 * d_model) -> (m, 3 * d_model)
+            for i, t in enumerate(missing):
+                table[t] = (e[i], e_proj[i])
+            self.stats["projection_rows_computed"] += len(missing)
+        n = len(tokens)
+        rows = [table[t] for t in tokens]
+        x = np.stack([r[0] for r in rows])  # (n, d_model)
+        qkv = np.stack([r[1] for r in rows])  # (n, 3 * d_model)
+        if cfg.positional == "sinusoidal":
+            pe, pe_proj = self._positions(cfg, n)
+            x += pe
+            qkv += pe_proj
+        inv = 1.0 / np.sqrt(d)
+        x *= inv
+        qkv *= inv
+        self._remember(self._last, last_key, (tuple(tokens), _frozen(x), _frozen(qkv)), 4)
+        return x, qkv
+
+    def _positions(self, cfg: AttentionConfig, n: int):
+        """Positional encodings and their projections for positions 0 .. n-1 (grown by doubling)."""
+        key = (cfg.seed, cfg.d_model)
+        hit = self._pos.get(key)
+        if hit is None or hit[0].shape[0] < n:
+            size = max(n, 2 * hit[0].shape[0] if hit is not None else 64)
+            pe = positional_encoding(size, cfg.d_model)  # (size, d_model)
+            hit = (_frozen(pe), _frozen(pe @ self._w_qkv(cfg)))  # (size, 3 * d_model)
+        self._remember(self._pos, key, hit, 4)
+        return hit[0][:n], hit[1][:n]
+
+    def _w_qkv(self, cfg: AttentionConfig) -> np.ndarray:
+        key = (cfg.seed, cfg.d_model)
+        hit = self._w_qkv_cache.get(key)
+        if hit is None:
+            hit = _frozen(np.hstack([projection_matrix(cfg.seed, m, cfg.d_model) for m in ("w_q", "w_k", "w_v")]))
+        self._remember(self._w_qkv_cache, key, hit, 8)
+        return hit
+
+    # 4) raw scores per head, (h, n, n)
+    def _raw_scores(self, cfg: AttentionConfig, tokens: list[str], q: np.ndarray, k: np.ndarray) -> np.ndarray:
+        n, h = len(tokens), cfg.n_heads
+        base = (cfg.seed, cfg.d_model, cfg.positional)
+        finer = None
+        for (b, c_h), (c_tokens, c_scores) in reversed(self._scores.items()):
+            if b != base or c_h % h or _common_prefix(c_tokens, tokens) != n:
+                continue
+            if c_h == h:
+                self._scores.move_to_end((b, c_h))
+                return c_scores[:, :n, :n]
+            finer = finer if finer is not None and finer[0] <= c_h else (c_h, c_scores)
+        if finer is not None:
+            c_h, c_scores = finer
+            # sum each group of c_h / h consecutive heads: (c_h, n, n) -> (h, c_h/h, n, n) -> (h, n, n)
+            block = c_scores[:, :n, :n]
+            scores = block.reshape(h, c_h // h, n, n).sum(axis=1) if c_h // h > 1 else block.copy()
+            self.stats["scores_summed"] += 1
+        else:
+            scores = q @ k.transpose(0, 2, 1)  # (h, n, d_k) @ (h, d_k, n) -> (h, n, n)
+            self.stats["scores_computed"] += 1
+        self._remember(self._scores, (base, h), (tuple(tokens), _frozen(scores)), 6)
+        return scores
+
+    def _causal_float(self, n: int) -> np.ndarray:
+        m = self._causal.get(n)
+        if m is None:
+            m = _frozen(np.tril(np.ones((n, n))))
+        self._remember(self._causal, n, m, 4)
+        return m
+
+    def compute(self, cfg: AttentionConfig, tokens: Sequence[str]) -> Trace:
+        if not isinstance(cfg, AttentionConfig):
+            raise ValueError("compute_attention needs an AttentionConfig as its first argument.")
+        tokens = _check_tokens(tokens)
+        tkey = (cfg, tuple(tokens))
+        hit = self._traces.get(tkey)
+        if hit is not None:
+            self._traces.move_to_end(tkey)
+            self.stats["trace_hits"] += 1
+            return hit
+
+        n, d, h = len(tokens), cfg.d_model, cfg.n_heads
+        # 1) x, 2) projections
+        x, qkv = self._projections(cfg, tokens)
+        q_proj, k_proj, v_proj = qkv[:, :d], qkv[:, d:2 * d], qkv[:, 2 * d:]  # each (n, d_model)
+        # 3) split into heads
+        q = _frozen(np.ascontiguousarray(split_heads(q_proj, h)))  # (h, n, d_k)
+        k = _frozen(np.ascontiguousarray(split_heads(k_proj, h)))  # (h, n, d_k)
+        v = _frozen(np.ascontiguousarray(split_heads(v_proj, h)))  # (h, n, d_k)
+        # 4) raw scores
+        scores = self._raw_scores(cfg, tokens, q, k)  # (h, n, n)
+        # 5) scale, 6) mask, 7) softmax, fused (the trace derives stages 5 and 6 when asked)
+        allowed = causal_allowed(n) if cfg.causal else np.ones((n, n), dtype=bool)
+        weights = _softmax_weights(cfg, scores, q, k, self._causal_float(n) if cfg.causal else None)
+
+        trace = Trace(
+            config=cfg,
+            tokens=tokens,
+            x=x,
+            w_q=projection_matrix(cfg.seed, "w_q", d),
+            w_k=projection_matrix(cfg.seed, "w_k", d),
+            w_v=projection_matrix(cfg.seed, "w_v", d),
+            w_o=projection_matrix(cfg.seed, "w_o", d),
+            q_proj=q_proj,
+            k_proj=k_proj,
+            v_proj=v_proj,
+            q=q,
+            k=k,
+            v=v,
+            scores=scores,
+            allowed=_frozen(allowed),
+            weights=_frozen(weights),
+        )
+        self._remember(self._traces, tkey, trace, self._max_traces)
+        return trace
+
+    def compute_pair(self, cfg: AttentionConfig, tokens: Sequence[str]) -> TracePair:
+        """The h-head trace and the single-head (h = 1) trace on the same tokens and weights."""
+        multi = self.compute(cfg, tokens)
+        single = multi if cfg.n_heads == 1 else self.compute(cfg.with_heads(1), tokens)
+        return TracePair(multi, single)
+
+
+_default_engine = AttentionEngine()
+
+
+def compute_attention(config: AttentionConfig, tokens: Sequence[str]) -> Trace:
+    """Compute every stage of attention for ``tokens`` under ``config`` (cached, see AttentionEngine)."""
+    return _default_engine.compute(config, tokens)
+
+
+def compute_pair(config: AttentionConfig, tokens: Sequence[str]) -> TracePair:
+    return _default_engine.compute_pair(config, tokens)

@@ -1,0 +1,87 @@
+"""Summary numbers of attention patterns: entropy, distance, head diversity."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .attention import Trace, TracePair
+
+
+def _xlogx(p: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
+
+
+def row_entropy_bits(weights: np.ndarray) -> np.ndarray:
+    """(..., n, n) -> (..., n): the Shannon entropy of each row, in bits."""
+    return -_xlogx(weights).sum(axis=-1)
+
+
+def entropy(trace: Trace) -> tuple[np.ndarray, np.ndarray]:
+    """Per-head mean row entropy: (bits (h,), normalised (h,)).
+
+    Normalised divides each row by log2 of the number of keys it may see, so 1 is uniform
+    over the allowed keys and 0 is one-hot. A row that sees a single key counts as 0."""
+    bits = row_entropy_bits(trace.weights)  # (h, n)
+    n_allowed = trace.allowed.sum(axis=1)  # (n,)
+    max_bits = np.log2(n_allowed)  # (n,)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        norm = np.where(max_bits > 0, bits / np.where(max_bits > 0, max_bits, 1.0), 0.0)
+    return bits.mean(axis=1), np.clip(norm.mean(axis=1), 0.0, 1.0)
+
+
+def attention_distance(trace: Trace) -> np.ndarray:
+    """Per-head mean |i - j| weighted by attention, in tokens: (h,)."""
+    idx = np.arange(trace.n)
+    dist = np.abs(idx[:, None] - idx[None, :])  # (n, n)
+    return (trace.weights * dist).sum(axis=-1).mean(axis=-1)
+
+
+def js_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Jensen-Shannon divergence in bits (0..1) between distributions on the last axis."""
+    m = 0.5 * (p + q)
+    kl_pm = (_xlogx(p) - np.where(p > 0, p * np.log2(np.where(m > 0, m, 1.0)), 0.0)).sum(axis=-1)
+    kl_qm = (_xlogx(q) - np.where(q > 0, q * np.log2(np.where(m > 0, m, 1.0)), 0.0)).sum(axis=-1)
+    return np.clip(0.5 * (kl_pm + kl_qm), 0.0, 1.0)
+
+
+def head_diversity(trace: Trace) -> np.ndarray:
+    """(h, h): mean over query rows of the JS divergence between heads a and b (bits)."""
+    w = trace.weights  # (h, n, n)
+    return js_divergence(w[:, None], w[None, :]).mean(axis=-1)  # (h, h, n) -> (h, h)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    entropy_bits: np.ndarray  # (h,)
+    entropy_norm: np.ndarray  # (h,)
+    distance: np.ndarray  # (h,)
+    diversity: np.ndarray  # (h, h)
+
+    @property
+    def mean_diversity(self) -> float:
+        """Mean JS divergence over distinct head pairs; 0 for a single head."""
+        h = self.diversity.shape[0]
+        if h < 2:
+            return 0.0
+        return float(self.diversity[~np.eye(h, dtype=bool)].mean())
+
+
+def trace_metrics(trace: Trace) -> Metrics:
+    bits, norm = entropy(trace)
+    return Metrics(bits, norm, attention_distance(trace), head_diversity(trace))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How far single-head attention is from the mean of the h heads."""
+
+    js: float  # mean row JS divergence (bits) between single-head and the head mean
+    max_abs: float  # largest |single - mean| over all cells
+
+
+def single_vs_mean(pair: TracePair) -> Comparison:
+    mean = pair.multi.weights.mean(axis=0)  # (n, n)
+    single = pair.single.weights[0]  # (n, n)
+    return Comparison(float(js_divergence(single, mean).mean()), float(np.abs(single - mean).max()))

@@ -1,0 +1,79 @@
+"""The incremental cache returns exactly what a fresh computation would."""
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from explorer.engine import AttentionConfig, AttentionEngine
+
+WORDS = ["a", "b", "c", "d", "e", "猫"]
+FIELDS = ("x", "q", "k", "v", "scores", "scaled_scores", "weights", "head_outputs", "concat", "output")
+
+
+def assert_same(a, b):
+    assert a.tokens == b.tokens and a.config == b.config
+    for name in FIELDS:
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+step = st.tuples(
+    st.sampled_from([8, 12, 24, 48]),
+    st.sampled_from([1, 2, 3, 4, 6, 8]),
+    st.integers(0, 3),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["sinusoidal", "none"]),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=14),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(steps=st.lists(step, min_size=2, max_size=12))
+def test_random_walk_through_settings_matches_fresh_engine(steps):
+    cached = AttentionEngine(max_traces=2)
+    for d, h, seed, causal, scaled, pos, tokens in steps:
+        if d % h:
+            h = 1
+        cfg = AttentionConfig(d_model=d, n_heads=h, seed=seed, causal=causal, scaled=scaled, positional=pos)
+        assert_same(cached.compute(cfg, tokens), AttentionEngine().compute(cfg, tokens))
+
+
+def test_heads_change_reuses_projections():
+    eng = AttentionEngine()
+    toks = [f"t{i}" for i in range(20)]
+    eng.compute(AttentionConfig(d_model=64, n_heads=8), toks)
+    rows = eng.stats["projection_rows_computed"]
+    t = eng.compute(AttentionConfig(d_model=64, n_heads=4), toks)
+    assert eng.stats["projection_rows_computed"] == rows  # no new projection work
+    assert_same(t, AttentionEngine().compute(AttentionConfig(d_model=64, n_heads=4), toks))
+
+
+def test_token_count_change_computes_only_new_rows():
+    eng = AttentionEngine()
+    toks = [f"t{i}" for i in range(30)]
+    eng.compute(AttentionConfig(causal=True), toks[:10])
+    assert eng.stats["projection_rows_computed"] == 10
+    eng.compute(AttentionConfig(causal=True), toks[:25])
+    assert eng.stats["projection_rows_computed"] == 25  # 15 new rows only
+    shorter = eng.compute(AttentionConfig(causal=True), toks[:7])  # a prefix: sliced, nothing new
+    assert eng.stats["projection_rows_computed"] == 25
+    assert_same(shorter, AttentionEngine().compute(AttentionConfig(causal=True), toks[:7]))
+    # causal: the rows of the shorter prefix are exactly the top-left block of the longer trace
+    longer = eng.compute(AttentionConfig(causal=True), toks[:25])
+    np.testing.assert_allclose(longer.weights[:, :7, :7], shorter.weights, atol=1e-15)
+
+
+def test_mask_scale_and_temperature_reuse_scores():
+    eng = AttentionEngine()
+    toks = ["a", "b", "c"]
+    eng.compute(AttentionConfig(), toks)
+    n_scores = eng.stats["scores_computed"]
+    eng.compute(AttentionConfig(causal=True, scaled=False, temperature=3.0), toks)
+    assert eng.stats["scores_computed"] == n_scores
+
+
+def test_changing_a_token_in_the_middle_invalidates_later_rows():
+    eng = AttentionEngine()
+    a = eng.compute(AttentionConfig(), ["a", "b", "c", "d"])
+    b = eng.compute(AttentionConfig(), ["a", "b", "X", "d"])
+    assert_same(b, AttentionEngine().compute(AttentionConfig(), ["a", "b", "X", "d"]))
+    assert not np.allclose(a.weights, b.weights)
