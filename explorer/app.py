@@ -1,0 +1,42 @@
+"""Application start-up: the QApplication, the main window, and the command-line entry."""
+from __future__ import annotations
+
+import sys
+
+
+def _ensure_app():
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName("AttentionExplorer")
+        QCoreApplication.setApplicationName("Attention Explorer")
+        app = QApplication(sys.argv[:1])
+    return app
+
+
+def create_main_window(state=None):
+    """Build the main window (not shown, no event loop) so tests and scripts can drive it."""
+    _ensure_app()
+    from .engine.memory import tune_allocator
+    from .ui.main_window import MainWindow
+
+    tune_allocator()
+    return MainWindow(state)
+
+
+def run_gui() -> int:
+    app = _ensure_app()
+    window = create_main_window()
+    window.show()
+    return app.exec()
+
+
+def main() -> int:
+    """`attention-explorer` / `python main.py`: the window, or a subcommand (see --help)."""
+    try:
+        from .cli import main as cli_main
+    except ImportError:  # the command line module is optional for the window itself
+        return run_gui()
+    return cli_main(sys.argv[1:])

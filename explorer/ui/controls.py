@@ -1,0 +1,170 @@
+"""The control panel. Widgets call the state's setters; state changes update the widgets with
+their signals blocked, so nothing loops."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QSlider, QSpinBox, QVBoxLayout,
+    QWidget,
+)
+
+from ..limits import D_MODEL_MAX, D_MODEL_MIN, HEADS_MAX, HEADS_MIN, SEED_MAX, TEMPERATURE_MAX, TEMPERATURE_MIN
+from ..state import NOTICE_TEXT, ExplorerState, Notice
+from .i18n import translate_notice
+
+
+class ControlsPanel(QWidget):
+    def __init__(self, state: ExplorerState, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("controls_panel")
+        self.state = state
+
+        self.text_input = QPlainTextEdit(self)
+        self.text_input.setObjectName("text_input")
+        self.text_input.setPlaceholderText(self.tr("Type or paste text (English, 中文, or mixed)…"))
+        self.text_input.setToolTip(self.tr("The input text. It is split into tokens: words and punctuation, "
+                                           "one token per Chinese character. At most 256 tokens are used."))
+        self.text_input.setTabChangesFocus(True)
+        self.text_input.setMaximumHeight(110)
+
+        self.d_model_slider = self._slider("d_model_slider", D_MODEL_MIN, D_MODEL_MAX, self.tr(
+            "d_model: the width of every token vector (4–512). Head counts that don't divide it are skipped."))
+        self.d_model_slider.setPageStep(16)
+        self.heads_slider = self._slider("heads_slider", HEADS_MIN, HEADS_MAX, self.tr(
+            "h: the number of heads (1–16). Only counts that divide d_model can be chosen; "
+            "each head gets d_k = d_model / h dimensions."))
+        self.tokens_slider = self._slider("tokens_slider", 1, 1, self.tr(
+            "n: how many tokens of the text to use (its maximum is the text's token count, at most 256)."))
+        self.d_model_value = QLabel(self)
+        self.heads_value = QLabel(self)
+        self.tokens_value = QLabel(self)
+        for lab in (self.d_model_value, self.heads_value, self.tokens_value):
+            lab.setMinimumWidth(44)
+            lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        self.d_k_label = QLabel(self)
+        self.d_k_label.setObjectName("d_k_label")
+        self.d_k_label.setToolTip(self.tr("Each head works in d_k = d_model / h dimensions."))
+
+        self.seed_spin = QSpinBox(self)
+        self.seed_spin.setObjectName("seed_spin")
+        self.seed_spin.setRange(0, SEED_MAX)
+        self.seed_spin.setToolTip(self.tr("Seed of the random embeddings and weights: same seed, same numbers."))
+
+        self.temperature_spin = QDoubleSpinBox(self)
+        self.temperature_spin.setObjectName("temperature_spin")
+        self.temperature_spin.setRange(TEMPERATURE_MIN, TEMPERATURE_MAX)
+        self.temperature_spin.setDecimals(2)
+        self.temperature_spin.setSingleStep(0.1)
+        self.temperature_spin.setToolTip(self.tr(
+            "Softmax temperature T: scores are divided by T. T < 1 sharpens attention, T > 1 flattens it."))
+
+        self.causal_check = QCheckBox(self.tr("Causal mask"), self)
+        self.causal_check.setObjectName("causal_check")
+        self.causal_check.setToolTip(self.tr("Decoder-style: each token may only attend to itself and earlier tokens "
+                                             "(Ctrl+M)."))
+        self.scale_check = QCheckBox(self.tr("Scale by 1/√d_k"), self)
+        self.scale_check.setObjectName("scale_check")
+        self.scale_check.setToolTip(self.tr("Divide the scores by √d_k before the softmax, as in the paper. "
+                                            "Without it, large d_k saturates the softmax (Ctrl+K)."))
+        self.positional_check = QCheckBox(self.tr("Positional encoding"), self)
+        self.positional_check.setObjectName("positional_check")
+        self.positional_check.setToolTip(self.tr("Add sinusoidal position vectors to the token embeddings. Without "
+                                                 "them, attention cannot tell positions apart (Ctrl+P)."))
+
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("message_label")
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.message_label.hide()
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("d_model"), self._row(self.d_model_slider, self.d_model_value))
+        form.addRow(self.tr("heads h"), self._row(self.heads_slider, self.heads_value))
+        form.addRow("", self.d_k_label)
+        form.addRow(self.tr("tokens n"), self._row(self.tokens_slider, self.tokens_value))
+        form.addRow(self.tr("seed"), self.seed_spin)
+        form.addRow(self.tr("temperature"), self.temperature_spin)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(self.tr("Text"), self))
+        lay.addWidget(self.text_input)
+        lay.addWidget(self.message_label)
+        lay.addLayout(form)
+        lay.addWidget(self.causal_check)
+        lay.addWidget(self.scale_check)
+        lay.addWidget(self.positional_check)
+        lay.addStretch(1)
+
+        # widget -> state
+        self.text_input.textChanged.connect(lambda: state.set_text(self.text_input.toPlainText()))
+        self.d_model_slider.valueChanged.connect(state.set_d_model)
+        self.heads_slider.valueChanged.connect(state.set_n_heads)
+        self.tokens_slider.valueChanged.connect(state.set_n_tokens)
+        self.seed_spin.valueChanged.connect(state.set_seed)
+        self.temperature_spin.valueChanged.connect(state.set_temperature)
+        self.causal_check.toggled.connect(state.set_causal)
+        self.scale_check.toggled.connect(state.set_scaled)
+        self.positional_check.toggled.connect(state.set_positional)
+        # state -> widget
+        state.changed.connect(self._on_state_change)
+        self._on_state_change(frozenset(("text", "d_model", "n_heads", "tokens_wanted", "seed", "causal", "scaled",
+                                         "temperature", "positional")))
+
+    def _slider(self, name: str, lo: int, hi: int, tip: str) -> QSlider:
+        s = QSlider(Qt.Orientation.Horizontal, self)
+        s.setObjectName(name)
+        s.setRange(lo, hi)
+        s.setToolTip(tip)
+        s.setTracking(True)
+        return s
+
+    def _row(self, slider: QSlider, label: QLabel) -> QWidget:
+        w = QWidget(self)
+        h = QHBoxLayout(w)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.addWidget(slider, 1)
+        h.addWidget(label)
+        return w
+
+    def _on_state_change(self, fields: frozenset) -> None:
+        s = self.state
+        if "text" in fields and self.text_input.toPlainText() != s.text:
+            with QSignalBlocker(self.text_input):
+                self.text_input.setPlainText(s.text)
+        with QSignalBlocker(self.d_model_slider):
+            self.d_model_slider.setValue(s.d_model)
+        with QSignalBlocker(self.heads_slider):
+            self.heads_slider.setValue(s.n_heads)
+        with QSignalBlocker(self.tokens_slider):
+            self.tokens_slider.setMaximum(max(1, s.max_tokens))
+            self.tokens_slider.setValue(max(1, s.n_tokens))
+        with QSignalBlocker(self.seed_spin):
+            self.seed_spin.setValue(s.seed)
+        with QSignalBlocker(self.temperature_spin):
+            self.temperature_spin.setValue(s.temperature)
+        for box, on in ((self.causal_check, s.causal), (self.scale_check, s.scaled),
+                        (self.positional_check, s.positional == "sinusoidal")):
+            with QSignalBlocker(box):
+                box.setChecked(on)
+        self.d_model_value.setText(str(s.d_model))
+        self.heads_value.setText(str(s.n_heads))
+        self.tokens_value.setText(f"{s.n_tokens}/{s.max_tokens}")
+        valid = ", ".join(map(str, s.valid_heads()))
+        self.d_k_label.setText(self.tr("d_k = {0} / {1} = {2}").format(s.d_model, s.n_heads, s.d_k))
+        self.heads_slider.setToolTip(self.tr("h: the number of heads. For d_model = {0} the valid counts are {1}; "
+                                             "others are skipped.").format(s.d_model, valid))
+        self.show_notices(s.notices)
+
+    def show_notices(self, notices: list[Notice], extra: str | None = None) -> None:
+        lines = [translate_notice(n) for n in notices]
+        if extra:
+            lines.append(extra)
+        error = any(n.kind == "error" for n in notices) or bool(extra)
+        self.message_label.setStyleSheet("color: #b00020;" if error else "color: #8a5a00;")
+        self.message_label.setText("\n".join(lines))
+        self.message_label.setVisible(bool(lines))
+
+
+__all__ = ["ControlsPanel", "NOTICE_TEXT"]

@@ -1,0 +1,193 @@
+"""The main window: controls on the left, the heads grid and the comparison side by side."""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget, QWidget,
+)
+
+from ..engine import TracePair
+from ..state import ExplorerState
+from .compare_view import CompareView
+from .controls import ControlsPanel
+from .heads_view import HeadsView
+
+SETTINGS_GROUP = "MainWindow"
+
+
+class MainWindow(QMainWindow):
+    """Owns the views and wires them to the state. State changes only mark the window dirty;
+    one zero-delay timer then recomputes and redraws once with the newest values, so a fast
+    drag never queues stale frames."""
+
+    def __init__(self, state: ExplorerState | None = None, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowTitle(self.tr("Attention Explorer"))
+        self.state = state or ExplorerState()
+        self.settings = settings or QSettings()
+        self.pair: TracePair | None = None
+        self.last_compute_ms = 0.0
+        self.last_update_ms = 0.0
+        self.frames_drawn = 0
+
+        # ---- views
+        self.heads_view = HeadsView(self)
+        self.compare_view = CompareView(self)
+        self.split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.split.setObjectName("heads_compare_splitter")
+        self.split.addWidget(self.heads_view)
+        self.split.addWidget(self.compare_view)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("view_tabs")
+        self.tabs.addTab(self.split, self.tr("Heads && single vs multi"))
+        self.setCentralWidget(self.tabs)
+
+        self.controls = ControlsPanel(self.state, self)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        self.controls_dock = QDockWidget(self.tr("Controls"), self)
+        self.controls_dock.setObjectName("controls_dock")
+        self.controls_dock.setWidget(scroll)
+        self.controls_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.controls_dock)
+
+        # ---- status bar
+        self.hover_label = QLabel(self)
+        self.hover_label.setObjectName("hover_label")
+        self.shapes_label = QLabel(self)
+        self.shapes_label.setObjectName("shapes_label")
+        self.timing_label = QLabel(self)
+        self.timing_label.setObjectName("timing_label")
+        self.statusBar().addWidget(self.hover_label, 1)
+        self.statusBar().addPermanentWidget(self.shapes_label)
+        self.statusBar().addPermanentWidget(self.timing_label)
+
+        self._build_menus()
+
+        # ---- wiring: state changes -> one coalesced redraw
+        self._update_timer = QTimer(self)
+        self._update_timer.setSingleShot(True)
+        self._update_timer.setInterval(0)
+        self._update_timer.timeout.connect(self.flush)
+        self.state.changed.connect(self._on_state_change)
+        # ---- wiring: view interaction -> status bar
+        self.heads_view.hovered.connect(self._on_hover)
+
+        self._restore_settings()
+        self.flush()
+
+    # ---- menus -------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.file_menu = file_menu
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.view_menu = view_menu
+        view_menu.addAction(self.controls_dock.toggleViewAction())
+        for key, box in (("Ctrl+M", self.controls.causal_check), ("Ctrl+K", self.controls.scale_check),
+                         ("Ctrl+P", self.controls.positional_check)):
+            act = QAction(box.text(), self)
+            act.setShortcut(QKeySequence(key))
+            act.triggered.connect(box.toggle)
+            view_menu.addAction(act)
+        focus_text = QAction(self.tr("Edit text"), self)
+        focus_text.setShortcut(QKeySequence("Ctrl+L"))
+        focus_text.triggered.connect(lambda: self.controls.text_input.setFocus())
+        view_menu.addAction(focus_text)
+
+        self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About Attention Explorer"), self)
+        about.triggered.connect(self._about)
+        self.help_menu.addAction(about)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("About Attention Explorer"), self.tr(
+            "<b>Attention Explorer</b><p>See how self-attention and multi-head attention differ: "
+            "change d_model, the number of heads and the tokens, and watch every head recomputed live.</p>"))
+
+    # ---- updates -----------------------------------------------------------------------------
+    def _on_state_change(self, fields: frozenset) -> None:
+        if not self._update_timer.isActive():
+            self._update_timer.start()
+
+    def flush(self) -> None:
+        """Recompute with the current state and redraw every view (synchronous)."""
+        self._update_timer.stop()
+        t0 = time.perf_counter()
+        error = self.state.error()
+        pair = self.state.pair()
+        t1 = time.perf_counter()
+        if pair is not None:
+            self.pair = pair
+            self.heads_view.set_trace(pair.multi)
+            self.compare_view.set_pair(pair)
+            self.frames_drawn += 1
+        t2 = time.perf_counter()
+        self.last_compute_ms = (t1 - t0) * 1e3
+        self.last_update_ms = (t2 - t1) * 1e3
+        extra = None
+        if error is not None and error.key == "engine":
+            extra = self.tr("Cannot compute: {0} The last good picture stays on screen.").format(error.args[0])
+        self.controls.show_notices(self.state.notices, extra)
+        self._update_labels()
+
+    def _update_labels(self) -> None:
+        s = self.state
+        self.shapes_label.setText(self.tr("n = {0} · d_model = {1} · h = {2} · d_k = {3}").format(
+            s.n_tokens, s.d_model, s.n_heads, s.d_k))
+        self.timing_label.setText(self.tr("compute {0:.1f} ms · paint {1:.1f} ms").format(
+            self.last_compute_ms, self.heads_view.last_paint_ms))
+
+    def hover_text(self, head: int, row: int, col: int) -> str:
+        """The readout for one cell of the current multi-head trace."""
+        t = self.pair.multi
+        return self.tr('head {0} · query "{1}" → key "{2}" = {3:.3f}').format(
+            head + 1, t.tokens[row], t.tokens[col], float(t.weights[head, row, col]))
+
+    def _on_hover(self, head: int, row: int, col: int) -> None:
+        if head < 0 or self.pair is None:
+            self.hover_label.setText("")
+            return
+        self.hover_label.setText(self.hover_text(head, row, col))
+
+    # ---- settings ----------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = self.settings
+        s.beginGroup(SETTINGS_GROUP)
+        geometry = s.value("geometry", QByteArray(), type=QByteArray)
+        window_state = s.value("state", QByteArray(), type=QByteArray)
+        split = s.value("split", QByteArray(), type=QByteArray)
+        s.endGroup()
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 880)
+        if not window_state.isEmpty():
+            self.restoreState(window_state)
+        if split.isEmpty() or not self.split.restoreState(split):
+            self.split.setSizes([640, 480])
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.beginGroup(SETTINGS_GROUP)
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("state", self.saveState())
+        s.setValue("split", self.split.saveState())
+        s.endGroup()
+        s.sync()
+
+    def closeEvent(self, event) -> None:
+        self.save_settings()
+        super().closeEvent(event)

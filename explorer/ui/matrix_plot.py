@@ -1,0 +1,75 @@
+"""One labelled matrix panel: a PlotItem holding a reusable row-major ImageItem."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from .style import AXIS_HEIGHT, AXIS_WIDTH, thinned_ticks, tick_font
+
+
+class MatrixPlot(pg.PlotItem):
+    """Rows top to bottom, columns left to right, one cell per unit square.
+
+    ``set_matrix`` only swaps the data of the existing ImageItem (contiguous float32, fixed
+    levels, a shared lookup table): the fast path for live updates."""
+
+    def __init__(self, title: str = "", lut: np.ndarray | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        if lut is not None:
+            self.image.setLookupTable(lut)
+        self.addItem(self.image)
+        self.invertY(True)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.getViewBox().setDefaultPadding(0.0)
+        for side in ("left", "bottom"):
+            ax = self.getAxis(side)
+            ax.setStyle(tickFont=tick_font(), tickLength=-3, autoExpandTextSpace=False, hideOverlappingLabels=False)
+        self.getAxis("left").setWidth(AXIS_WIDTH)
+        self.getAxis("bottom").setHeight(AXIS_HEIGHT)
+        self._row_labels: list[str] = []
+        self._col_labels: list[str] = []
+        self._tick_px: tuple[float, float] = (0.0, 0.0)
+        self._shape: tuple[int, int] = (0, 0)
+        if title:
+            self.setTitle(title, size="9pt")
+        self.getViewBox().sigResized.connect(lambda *_: self.update_ticks())
+
+    def set_matrix(self, data: np.ndarray, levels: tuple[float, float]) -> None:
+        data = np.ascontiguousarray(data, dtype=np.float32)
+        self.image.setImage(data, autoLevels=False, levels=levels)
+        if data.shape != self._shape:
+            self._shape = data.shape
+            rows, cols = data.shape
+            self.image.setRect(QRectF(0, 0, cols, rows))
+            self.setRange(xRange=(0, cols), yRange=(0, rows), padding=0)
+
+    def set_labels(self, rows: list[str], cols: list[str]) -> None:
+        if rows != self._row_labels or cols != self._col_labels:
+            self._row_labels, self._col_labels = list(rows), list(cols)
+            self._tick_px = (0.0, 0.0)
+            self.update_ticks()
+
+    def update_ticks(self) -> None:
+        """Re-thin the labels for the current panel size (cheap; only when size or labels change)."""
+        rect = self.getViewBox().sceneBoundingRect()
+        px = (rect.width(), rect.height())
+        if px == self._tick_px:
+            return
+        self._tick_px = px
+        self.getAxis("bottom").setTicks([thinned_ticks(self._col_labels, px[0], along_x=True), []])
+        self.getAxis("left").setTicks([thinned_ticks(self._row_labels, px[1], along_x=False), []])
+
+    def cell_at(self, scene_pos) -> tuple[int, int] | None:
+        """(row, col) under a scene position, or None outside the matrix."""
+        if not self.getViewBox().sceneBoundingRect().contains(scene_pos):
+            return None
+        p = self.getViewBox().mapSceneToView(scene_pos)
+        row, col = int(np.floor(p.y())), int(np.floor(p.x()))
+        rows, cols = self._shape
+        if 0 <= row < rows and 0 <= col < cols:
+            return row, col
+        return None

@@ -1,0 +1,55 @@
+"""Shared look: colour maps, fonts and formatting helpers for the pyqtgraph views."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFont, QFontMetrics
+
+WEIGHTS_CMAP = "viridis"  # perceptually uniform, readable in greyscale print
+DIVERGING_CMAP = "CET-D1"  # blue - white - red, for signed differences and raw matrices
+AXIS_WIDTH = 54  # fixed, so changing token labels never re-lays the grid out
+AXIS_HEIGHT = 22
+TICK_FONT_PT = 8
+
+pg.setConfigOptions(imageAxisOrder="row-major", antialias=False, background="w", foreground="k")
+
+
+def colormap(name: str) -> pg.ColorMap:
+    return pg.colormap.get(name)
+
+
+def lut(name: str) -> np.ndarray:
+    """A 256-entry uint8 lookup table, so ImageItem maps floats to colours in one indexing pass."""
+    return colormap(name).getLookupTable(0.0, 1.0, 256, alpha=False)
+
+
+def tick_font() -> QFont:
+    f = QFont()
+    f.setPointSize(TICK_FONT_PT)
+    return f
+
+
+def nice_max(value: float) -> float:
+    """Round a colour-bar top up to 2 significant steps, so small changes don't make it jitter."""
+    if not math.isfinite(value) or value <= 0:
+        return 1.0
+    step = 10 ** math.floor(math.log10(value)) / 2
+    return min(1.0, math.ceil(value / step) * step) if value <= 1 else math.ceil(value / step) * step
+
+
+def short_label(token: str, limit: int = 8) -> str:
+    return token if len(token) <= limit else token[: limit - 1] + "…"
+
+
+def thinned_ticks(tokens: list[str], pixels: float, along_x: bool) -> list[tuple[float, str]]:
+    """Tick (position, label) pairs at cell centres, thinned so labels don't overlap."""
+    n = len(tokens)
+    if n == 0 or pixels <= 0:
+        return []
+    fm = QFontMetrics(tick_font())
+    labels = [short_label(t) for t in tokens]
+    need = (max(fm.horizontalAdvance(s) for s in labels) + 6) if along_x else fm.height() + 1
+    stride = max(1, math.ceil(need / (pixels / n)))
+    return [(i + 0.5, labels[i]) for i in range(0, n, stride)]
