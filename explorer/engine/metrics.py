@@ -9,8 +9,10 @@ from .attention import Trace, TracePair
 
 
 def _xlogx(p: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
+    """p * log2(p) with 0 log 0 = 0."""
+    logs = np.zeros_like(p)
+    np.log2(p, out=logs, where=p > 0)
+    return p * logs
 
 
 def row_entropy_bits(weights: np.ndarray) -> np.ndarray:
@@ -39,17 +41,26 @@ def attention_distance(trace: Trace) -> np.ndarray:
 
 
 def js_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Jensen-Shannon divergence in bits (0..1) between distributions on the last axis."""
-    m = 0.5 * (p + q)
-    kl_pm = (_xlogx(p) - np.where(p > 0, p * np.log2(np.where(m > 0, m, 1.0)), 0.0)).sum(axis=-1)
-    kl_qm = (_xlogx(q) - np.where(q > 0, q * np.log2(np.where(m > 0, m, 1.0)), 0.0)).sum(axis=-1)
-    return np.clip(0.5 * (kl_pm + kl_qm), 0.0, 1.0)
+    """Jensen-Shannon divergence in bits (0..1) between distributions on the last axis:
+    JS(p, q) = H((p + q) / 2) - (H(p) + H(q)) / 2."""
+    h_m = -_xlogx(0.5 * (p + q)).sum(axis=-1)
+    h_p = -_xlogx(p).sum(axis=-1)
+    h_q = -_xlogx(q).sum(axis=-1)
+    return np.clip(h_m - 0.5 * (h_p + h_q), 0.0, 1.0)
 
 
 def head_diversity(trace: Trace) -> np.ndarray:
     """(h, h): mean over query rows of the JS divergence between heads a and b (bits)."""
     w = trace.weights  # (h, n, n)
-    return js_divergence(w[:, None], w[None, :]).mean(axis=-1)  # (h, h, n) -> (h, h)
+    h = w.shape[0]
+    row_h = row_entropy_bits(w)  # (h, n)
+    out = np.zeros((h, h))
+    for a in range(h - 1):  # one head against all later ones: (h - a - 1, n, n) at a time
+        h_m = -_xlogx(0.5 * (w[a] + w[a + 1:])).sum(axis=-1)  # (h - a - 1, n)
+        js = np.clip(h_m - 0.5 * (row_h[a] + row_h[a + 1:]), 0.0, 1.0).mean(axis=-1)
+        out[a, a + 1:] = js
+        out[a + 1:, a] = js
+    return out
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ..engine import TracePair, attention_cost, single_vs_mean, trace_metrics
@@ -127,12 +127,29 @@ class CompareView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(split)
         self._metrics_key = None
+        self._pending: TracePair | None = None
+        # The metrics (O(h^2 n^2) for diversity) are text, not the live picture: they follow
+        # once the drag pauses, so slider ticks only pay for the matrices.
+        self._tables_timer = QTimer(self)
+        self._tables_timer.setSingleShot(True)
+        self._tables_timer.setInterval(self.TABLES_DELAY_MS)
+        self._tables_timer.timeout.connect(self.refresh_tables)
+
+    TABLES_DELAY_MS = 150
 
     def set_pair(self, pair: TracePair) -> None:
         self.graphics.set_pair(pair)
         key = (pair.multi.config, tuple(pair.multi.tokens))
         if key != self._metrics_key:  # tables only when something they show changed
-            self._metrics_key = key
+            self._pending = pair
+            self._tables_timer.start()
+
+    def refresh_tables(self) -> None:
+        """Fill the metric and cost tables for the newest pair now (also run by the timer)."""
+        self._tables_timer.stop()
+        pair, self._pending = self._pending, None
+        if pair is not None:
+            self._metrics_key = (pair.multi.config, tuple(pair.multi.tokens))
             self._fill_tables(pair)
 
     def _item(self, text: str, tip: str | None = None) -> QTableWidgetItem:

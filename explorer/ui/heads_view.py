@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,6 +26,19 @@ def grid_columns(n_panels: int, width: float, height: float) -> int:
     return best
 
 
+@contextmanager
+def _one_layout_pass(layout: pg.GraphicsLayout):
+    """pyqtgraph's GraphicsLayout.addItem re-lays out the whole grid after every item; placing
+    16 panels that way costs 16 layout passes. Defer them and lay out once at the end."""
+    grid = layout.layout
+    grid.activate = lambda: None  # shadows the C++ method on this wrapper only
+    try:
+        yield
+    finally:
+        del grid.activate
+        grid.activate()
+
+
 def tr(text: str) -> str:
     return QCoreApplication.translate("HeadsView", text)
 
@@ -45,6 +59,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
                            "Hover a cell to read it; click a head to enlarge it (click again or Esc to go back)."))
         self._lut = lut(WEIGHTS_CMAP)
         self.plots: list[MatrixPlot] = []
+        self._pool: list[MatrixPlot] = []
         self._shown: tuple[int, ...] = ()
         self._cols = 0
         self._trace: Trace | None = None
@@ -75,27 +90,34 @@ class HeadsView(pg.GraphicsLayoutWidget):
         vmax = nice_max(float(trace.weights.max()))
         if (0.0, vmax) != self.levels:
             self.levels = (0.0, vmax)
-            self.colorbar.setLevels(self.levels)
+            self.colorbar.setLevels(self.levels)  # a legend only: the images get their levels below
         for plot, head in zip(self.plots, self._shown):
             plot.set_matrix(trace.weights[head], self.levels)
             plot.set_labels(trace.tokens, trace.tokens)
 
+    def _plot(self, k: int) -> MatrixPlot:
+        """The k-th panel from the pool: PlotItems are expensive to build, so each is built once
+        and re-placed in the layout when the head count changes."""
+        while len(self._pool) <= k:
+            self._pool.append(MatrixPlot(lut=self._lut))
+        return self._pool[k]
+
     def _rebuild(self, shown: tuple[int, ...]) -> None:
-        self.clear()  # removes every item from the layout
+        self.ci.clear()  # takes the items out of the layout; the pool keeps them alive
         self.plots = []
         self._shown = shown
         cols = self._cols = self._columns(len(shown))
-        for k, head in enumerate(shown):
-            title = tr("Head {0}").format(head + 1)
-            if self.focused is not None:
-                title = tr("Head {0} (click to return to all heads)").format(head + 1)
-            plot = MatrixPlot(title=title, lut=self._lut)
-            self.addItem(plot, row=k // cols, col=k % cols)
-            self.plots.append(plot)
-        rows = math.ceil(len(shown) / cols)
-        self.addItem(self.colorbar, row=0, col=cols, rowspan=max(rows, 1))
-        self.colorbar.setImageItem(self.images)
-        self.colorbar.setLevels(self.levels)
+        with _one_layout_pass(self.ci):
+            for k, head in enumerate(shown):
+                plot = self._plot(k)
+                if self.focused is not None:
+                    plot.setTitle(tr("Head {0} (click to return to all heads)").format(head + 1), size="9pt")
+                else:
+                    plot.setTitle(tr("Head {0}").format(head + 1), size="9pt")
+                self.ci.addItem(plot, row=k // cols, col=k % cols)
+                self.plots.append(plot)
+            rows = math.ceil(len(shown) / cols)
+            self.ci.addItem(self.colorbar, row=0, col=cols, rowspan=max(rows, 1))
 
     def _columns(self, n_panels: int | None = None) -> int:
         n = len(self._shown) if n_panels is None else n_panels

@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
-from .style import AXIS_HEIGHT, AXIS_WIDTH, thinned_ticks, tick_font
+from .style import AXIS_HEIGHT, AXIS_WIDTH, label_extent, thinned_ticks, tick_font
 
 
 class MatrixPlot(pg.PlotItem):
@@ -28,6 +28,7 @@ class MatrixPlot(pg.PlotItem):
         for side in ("left", "bottom"):
             ax = self.getAxis(side)
             ax.setStyle(tickFont=tick_font(), tickLength=-3, autoExpandTextSpace=False, hideOverlappingLabels=False)
+            ax.enableAutoSIPrefix(False)  # token labels, not numbers; also skips a label re-render per range change
         self.getAxis("left").setWidth(AXIS_WIDTH)
         self.getAxis("bottom").setHeight(AXIS_HEIGHT)
         self._row_labels: list[str] = []
@@ -50,18 +51,22 @@ class MatrixPlot(pg.PlotItem):
     def set_labels(self, rows: list[str], cols: list[str]) -> None:
         if rows != self._row_labels or cols != self._col_labels:
             self._row_labels, self._col_labels = list(rows), list(cols)
+            self._rows_short, _, self._line_px = label_extent(rows)
+            self._cols_short, self._col_px, _ = label_extent(cols)
             self._tick_px = (0.0, 0.0)
             self.update_ticks()
 
     def update_ticks(self) -> None:
         """Re-thin the labels for the current panel size (cheap; only when size or labels change)."""
+        if not self._row_labels:
+            return
         rect = self.getViewBox().sceneBoundingRect()
         px = (rect.width(), rect.height())
         if px == self._tick_px:
             return
         self._tick_px = px
-        self.getAxis("bottom").setTicks([thinned_ticks(self._col_labels, px[0], along_x=True), []])
-        self.getAxis("left").setTicks([thinned_ticks(self._row_labels, px[1], along_x=False), []])
+        self.getAxis("bottom").setTicks([thinned_ticks(self._cols_short, self._col_px + 6, px[0]), []])
+        self.getAxis("left").setTicks([thinned_ticks(self._rows_short, self._line_px + 1, px[1]), []])
 
     def cell_at(self, scene_pos) -> tuple[int, int] | None:
         """(row, col) under a scene position, or None outside the matrix."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
@@ -43,13 +44,23 @@ def short_label(token: str, limit: int = 8) -> str:
     return token if len(token) <= limit else token[: limit - 1] + "…"
 
 
-def thinned_ticks(tokens: list[str], pixels: float, along_x: bool) -> list[tuple[float, str]]:
-    """Tick (position, label) pairs at cell centres, thinned so labels don't overlap."""
-    n = len(tokens)
-    if n == 0 or pixels <= 0:
-        return []
+def label_extent(tokens: list[str]) -> tuple[list[str], int, int]:
+    """Shortened labels and the pixel width of the widest one and the line height."""
+    return _label_extent(tuple(tokens))
+
+
+@lru_cache(maxsize=16)
+def _label_extent(tokens: tuple[str, ...]) -> tuple[list[str], int, int]:
     fm = QFontMetrics(tick_font())
     labels = [short_label(t) for t in tokens]
-    need = (max(fm.horizontalAdvance(s) for s in labels) + 6) if along_x else fm.height() + 1
-    stride = max(1, math.ceil(need / (pixels / n)))
+    widest = max((fm.horizontalAdvance(s) for s in set(labels)), default=0)
+    return labels, widest, fm.height()
+
+
+def thinned_ticks(labels: list[str], label_px: float, pixels: float) -> list[tuple[float, str]]:
+    """Tick (position, label) pairs at cell centres, every k-th so labels of ``label_px`` don't overlap."""
+    n = len(labels)
+    if n == 0 or pixels <= 0:
+        return []
+    stride = max(1, math.ceil(label_px / (pixels / n)))
     return [(i + 0.5, labels[i]) for i in range(0, n, stride)]
