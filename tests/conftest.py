@@ -1,5 +1,23 @@
 import os
+import tempfile
 
 # Headless unless a display is asked for explicitly (AE_TEST_DISPLAY=1 keeps the platform as set).
 if os.environ.get("AE_TEST_DISPLAY") != "1":
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# QSettings must never read or write the user's real configuration during tests.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ae-test-config-")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot):
+    from explorer.app import create_main_window
+
+    win = create_main_window()
+    qtbot.addWidget(win)
+    win.resize(1400, 860)
+    win.show()
+    qtbot.waitExposed(win)
+    win.flush()
+    return win
