@@ -97,20 +97,28 @@ class ControlsPanel(QWidget):
         lay.addWidget(self.positional_check)
         lay.addStretch(1)
 
-        # widget -> state
+        # widget -> state; then mirror the state back, since a setter may snap or clamp the value
+        # without changing the state (e.g. 5 heads asked for while 4 divide d_model = 4)
         self.text_input.textChanged.connect(lambda: state.set_text(self.text_input.toPlainText()))
-        self.d_model_slider.valueChanged.connect(state.set_d_model)
-        self.heads_slider.valueChanged.connect(state.set_n_heads)
-        self.tokens_slider.valueChanged.connect(state.set_n_tokens)
-        self.seed_spin.valueChanged.connect(state.set_seed)
-        self.temperature_spin.valueChanged.connect(state.set_temperature)
-        self.causal_check.toggled.connect(state.set_causal)
-        self.scale_check.toggled.connect(state.set_scaled)
-        self.positional_check.toggled.connect(state.set_positional)
+        for signal, setter in (
+            (self.d_model_slider.valueChanged, state.set_d_model),
+            (self.heads_slider.valueChanged, state.set_n_heads),
+            (self.tokens_slider.valueChanged, state.set_n_tokens),
+            (self.seed_spin.valueChanged, state.set_seed),
+            (self.temperature_spin.valueChanged, state.set_temperature),
+            (self.causal_check.toggled, state.set_causal),
+            (self.scale_check.toggled, state.set_scaled),
+            (self.positional_check.toggled, state.set_positional),
+        ):
+            signal.connect(lambda value, setter=setter: self._write(setter, value))
         # state -> widget
         state.changed.connect(self._on_state_change)
         self._on_state_change(frozenset(("text", "d_model", "n_heads", "tokens_wanted", "seed", "causal", "scaled",
                                          "temperature", "positional")))
+
+    def _write(self, setter, value) -> None:
+        setter(value)
+        self._on_state_change(frozenset())
 
     def _slider(self, name: str, lo: int, hi: int, tip: str) -> QSlider:
         s = QSlider(Qt.Orientation.Horizontal, self)

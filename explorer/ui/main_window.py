@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
 
         self._restore_settings()
         self.flush()
+        self.compare_view.refresh_tables()  # nothing is being dragged yet: fill the tables now
 
     # ---- menus -------------------------------------------------------------------------------
     def _build_menus(self) -> None:
