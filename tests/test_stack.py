@@ -8,9 +8,10 @@ import pytest
 def test_pyside6_refcount_bug_is_not_installed():
     """PySide6 6.12.0 on Python 3.11 takes a reference from None on every void QPainter call
     and the interpreter aborts with none_dealloc after a few thousand repaints."""
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QApplication
 
-    app = QGuiApplication.instance() or QGuiApplication([])
+    app = QApplication.instance() or QApplication([])  # widgets tests share this process
     img = QImage(8, 8, QImage.Format.Format_ARGB32_Premultiplied)
     painter = QPainter(img)
     before = sys.getrefcount(None)
