@@ -16,14 +16,14 @@ def _ensure_app():
     return app
 
 
-def create_main_window(state=None):
+def create_main_window(state=None, library=None):
     """Build the main window (not shown, no event loop) so tests and scripts can drive it."""
     _ensure_app()
     from .engine.memory import tune_allocator
     from .ui.main_window import MainWindow
 
     tune_allocator()
-    return MainWindow(state)
+    return MainWindow(state, library=library)
 
 
 def run_gui() -> int:

@@ -3,41 +3,15 @@ from __future__ import annotations
 
 import math
 import time
-from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 
 from ..engine import Trace
+from .grid import grid_columns, one_layout_pass
 from .matrix_plot import MatrixPlot
 from .style import WEIGHTS_CMAP, colormap, lut, nice_max
-
-def grid_columns(n_panels: int, width: float, height: float) -> int:
-    """The column count that gives the largest near-square panels in a width x height area."""
-    if width <= 0 or height <= 0:
-        return math.ceil(math.sqrt(n_panels))
-    best, best_side = 1, -1.0
-    for cols in range(1, n_panels + 1):
-        rows = math.ceil(n_panels / cols)
-        side = min(width / cols, height / rows)
-        if side > best_side + 1e-9:
-            best, best_side = cols, side
-    return best
-
-
-@contextmanager
-def _one_layout_pass(layout: pg.GraphicsLayout):
-    """pyqtgraph's GraphicsLayout.addItem re-lays out the whole grid after every item; placing
-    16 panels that way costs 16 layout passes. Defer them and lay out once at the end."""
-    grid = layout.layout
-    grid.activate = lambda: None  # shadows the C++ method on this wrapper only
-    try:
-        yield
-    finally:
-        del grid.activate
-        grid.activate()
-
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("HeadsView", text)
@@ -107,7 +81,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.plots = []
         self._shown = shown
         cols = self._cols = self._columns(len(shown))
-        with _one_layout_pass(self.ci):
+        with one_layout_pass(self):
             for k, head in enumerate(shown):
                 plot = self._plot(k)
                 if self.focused is not None:

@@ -16,3 +16,10 @@ _NOTICES = (
 
 def translate_notice(notice: Notice) -> str:
     return QCoreApplication.translate("Notice", NOTICE_TEXT[notice.key]).format(*notice.args)
+
+
+def ui_language() -> str:
+    """'zh' when the UI runs in Chinese, else 'en' (examples carry notes in both)."""
+    from PySide6.QtCore import QLocale
+
+    return "zh" if QLocale().name().lower().startswith("zh") else "en"

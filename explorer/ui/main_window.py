@@ -13,7 +13,11 @@ from ..engine import TracePair
 from ..state import ExplorerState
 from .compare_view import CompareView
 from .controls import ControlsPanel
+from ..examples import ExampleLibrary, load_examples
+from .examples_bar import ExamplesBar
 from .heads_view import HeadsView
+from .shortcuts import ShortcutsDialog
+from .stage_view import StepView
 
 SETTINGS_GROUP = "MainWindow"
 
@@ -23,7 +27,8 @@ class MainWindow(QMainWindow):
     one zero-delay timer then recomputes and redraws once with the newest values, so a fast
     drag never queues stale frames."""
 
-    def __init__(self, state: ExplorerState | None = None, settings: QSettings | None = None) -> None:
+    def __init__(self, state: ExplorerState | None = None, settings: QSettings | None = None,
+                 library: ExampleLibrary | None = None) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.setWindowTitle(self.tr("Attention Explorer"))
@@ -46,9 +51,16 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("view_tabs")
         self.tabs.addTab(self.split, self.tr("Heads && single vs multi"))
+        self.step_view = StepView(self)
+        self.tabs.addTab(self.step_view, self.tr("Step through"))
+        self.tabs.setTabToolTip(0, self.tr("Every head's attention next to the single head (Ctrl+1)"))
+        self.tabs.setTabToolTip(1, self.tr("Walk the computation stage by stage with the real numbers (Ctrl+2)"))
         self.setCentralWidget(self.tabs)
 
+        self.library = library if library is not None else load_examples()
+        self.examples_bar = ExamplesBar(self.state, self.library, self)
         self.controls = ControlsPanel(self.state, self)
+        self.controls.layout().insertWidget(0, self.examples_bar)
         scroll = QScrollArea(self)
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
@@ -80,6 +92,8 @@ class MainWindow(QMainWindow):
         self.state.changed.connect(self._on_state_change)
         # ---- wiring: view interaction -> status bar
         self.heads_view.hovered.connect(self._on_hover)
+        # ---- wiring: examples -> the step-through's query token
+        self.examples_bar.exampleLoaded.connect(self._on_example_loaded)
 
         self._restore_settings()
         self.flush()
@@ -108,10 +122,36 @@ class MainWindow(QMainWindow):
         focus_text.triggered.connect(lambda: self.controls.text_input.setFocus())
         view_menu.addAction(focus_text)
 
+        for i, key in enumerate(("Ctrl+1", "Ctrl+2")):
+            act = QAction(self.tabs.tabText(i).replace("&&", "&"), self)
+            act.setShortcut(QKeySequence(key))
+            act.triggered.connect(lambda checked=False, i=i: self.tabs.setCurrentIndex(i))
+            view_menu.addAction(act)
+        examples_menu = self.menuBar().addMenu(self.tr("&Examples"))
+        for text, key, delta in ((self.tr("Previous example"), QKeySequence(Qt.Key.Key_PageUp), -1),
+                                 (self.tr("Next example"), QKeySequence(Qt.Key.Key_PageDown), 1)):
+            act = QAction(text, self)
+            act.setShortcut(key)
+            act.triggered.connect(lambda checked=False, d=delta: self.examples_bar.step(d))
+            examples_menu.addAction(act)
+
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        shortcuts = QAction(self.tr("&Keyboard shortcuts"), self)
+        shortcuts.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        self.help_menu.addAction(shortcuts)
         about = QAction(self.tr("&About Attention Explorer"), self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dlg = ShortcutsDialog(self)
+        dlg.show()
+        return dlg
+
+    def _on_example_loaded(self, example) -> None:
+        if example.query is not None:
+            self.step_view.set_query(example.query)
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About Attention Explorer"), self.tr(
@@ -134,6 +174,7 @@ class MainWindow(QMainWindow):
             self.pair = pair
             self.heads_view.set_trace(pair.multi)
             self.compare_view.set_pair(pair)
+            self.step_view.set_pair(pair)  # draws now only if its tab is showing
             self.frames_drawn += 1
         t2 = time.perf_counter()
         self.last_compute_ms = (t1 - t0) * 1e3

@@ -48,11 +48,12 @@ class MatrixPlot(pg.PlotItem):
             self.image.setRect(QRectF(0, 0, cols, rows))
             self.setRange(xRange=(0, cols), yRange=(0, rows), padding=0)
 
-    def set_labels(self, rows: list[str], cols: list[str]) -> None:
+    def set_labels(self, rows: list[str], cols: list[str] | None) -> None:
+        """Token labels for rows and columns; ``cols=None`` numbers the columns (dimensions)."""
         if rows != self._row_labels or cols != self._col_labels:
-            self._row_labels, self._col_labels = list(rows), list(cols)
+            self._row_labels, self._col_labels = list(rows), (None if cols is None else list(cols))
             self._rows_short, _, self._line_px = label_extent(rows)
-            self._cols_short, self._col_px, _ = label_extent(cols)
+            self._cols_short, self._col_px, _ = label_extent(cols or [])
             self._tick_px = (0.0, 0.0)
             self.update_ticks()
 
@@ -65,7 +66,10 @@ class MatrixPlot(pg.PlotItem):
         if px == self._tick_px:
             return
         self._tick_px = px
-        self.getAxis("bottom").setTicks([thinned_ticks(self._cols_short, self._col_px + 6, px[0]), []])
+        if self._col_labels is None:
+            self.getAxis("bottom").setTicks(None)
+        else:
+            self.getAxis("bottom").setTicks([thinned_ticks(self._cols_short, self._col_px + 6, px[0]), []])
         self.getAxis("left").setTicks([thinned_ticks(self._rows_short, self._line_px + 1, px[1]), []])
 
     def cell_at(self, scene_pos) -> tuple[int, int] | None:

@@ -1,0 +1,199 @@
+"""The step-through and the example library, driven through the window."""
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from explorer.engine import STAGES
+from explorer.examples import load_examples
+
+
+@pytest.fixture
+def step(window, qtbot):
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(window.step_view.isVisible, timeout=2000)
+    return window.step_view
+
+
+def panel_data(view):
+    return [p.image.image for p in view.graphics.plots]
+
+
+def expected_panels(pair, k):
+    """What each stage must show, straight from the trace (heads, then the single head)."""
+    t, s = pair.multi, pair.single
+    per_head = {4: "scores", 5: "scaled_scores", 6: "masked_scores", 7: "weights", 8: "head_outputs"}
+    if k == 0:
+        return []
+    if k == 1:
+        return [t.x]
+    if k == 2:
+        return [t.q_proj, t.k_proj, t.v_proj]
+    if k == 3:
+        return [*t.q, *t.k, *t.v]
+    if k in per_head:
+        return [*getattr(t, per_head[k]), getattr(s, per_head[k])[0]]
+    if k == 9:
+        return [t.concat, s.concat]
+    return [t.output, s.output]
+
+
+def assert_stage_shown(view, pair, k):
+    assert view.stage_label.text().startswith(f"{k} · ")
+    shown = panel_data(view)
+    expected = expected_panels(pair, k)
+    assert len(shown) == len(expected)
+    for img, arr in zip(shown, expected):
+        arr = np.where(np.isfinite(arr), arr, np.nan)
+        np.testing.assert_allclose(img, arr, rtol=1e-6, atol=1e-6, equal_nan=True)
+
+
+def test_forward_through_all_stages_and_back(step, window, qtbot):
+    pair = window.pair
+    assert step.stage == 0 and "n = 12 tokens" in step.shapes_label.text()
+    for k in range(1, len(STAGES)):
+        qtbot.mouseClick(step.step_next, Qt.MouseButton.LeftButton)
+        assert step.stage == k
+        assert_stage_shown(step, pair, k)
+    assert not step.step_next.isEnabled()
+    for k in range(len(STAGES) - 2, -1, -1):
+        qtbot.mouseClick(step.step_prev, Qt.MouseButton.LeftButton)
+        assert step.stage == k
+    assert step.stage == 0 and step.stage_label.text() == "0 · Tokens"
+    assert not step.step_prev.isEnabled()
+
+
+def test_arrow_keys_walk_the_stages(step, qtbot):
+    step.setFocus()
+    qtbot.keyClick(step, Qt.Key.Key_Right)
+    qtbot.keyClick(step, Qt.Key.Key_Right)
+    assert step.stage == 2
+    qtbot.keyClick(step, Qt.Key.Key_Left)
+    assert step.stage == 1
+
+
+def test_shapes_use_the_actual_numbers(step, window):
+    step.set_stage(2)
+    assert step.shapes_label.text() == "Q = X·W_Q : (12×64)·(64×64) → 12×64, the same for K and V"
+    step.set_stage(3)
+    assert step.shapes_label.text() == "Q : 12×64 → split into 8 heads → 8 × 12×8 (single head: 1 × 12×64)"
+    assert "Q<sub>h</sub>" in step.formula_label.text()
+    step.set_stage(5)
+    assert "scale = 1/√8 / T = 0.3536" in step.shapes_label.text()
+
+
+def test_masked_stage_leaves_masked_cells_empty(step, window):
+    window.controls.causal_check.setChecked(True)
+    window.flush()
+    step.set_stage(6)
+    img = panel_data(step)[0]
+    assert np.isnan(img[0, 1:]).all() and np.isfinite(np.tril(img)).all()
+
+
+def test_stage_and_query_survive_live_updates(step, window):
+    step.set_stage(7)
+    step.set_query(3)
+    window.controls.heads_slider.setValue(4)
+    window.flush()
+    assert step.stage == 7 and step.query == 3
+    assert len(panel_data(step)) == 5  # 4 heads + the single head
+    assert_stage_shown(step, window.pair, 7)
+
+
+def test_drilldown_numbers_equal_the_trace(step, window):
+    window.examples_bar.load(window.library.ids().index("coreference-it"))
+    window.flush()
+    pair = window.pair
+    assert step.query == 7 and pair.multi.tokens[7] == "it"
+    step.drill_head_combo.setCurrentIndex(7)  # head 8
+    table = step.drilldown_table
+    assert table.rowCount() == 12 and table.columnCount() == 8
+    t, s = pair.multi, pair.single
+    for j in range(12):
+        row = [t.scores[7, 7, j], t.scaled_scores[7, 7, j], t.masked_scores[7, 7, j], t.weights[7, 7, j],
+               s.scores[0, 7, j], s.scaled_scores[0, 7, j], s.masked_scores[0, 7, j], s.weights[0, 7, j]]
+        for c, v in enumerate(row):
+            item = table.item(j, c)
+            assert item.toolTip() == repr(float(v))  # exact on hover
+            assert item.text() == f"{v:.3f}"  # rounded for reading
+    # the example's claim: head 8 sends "it" mostly to "animal"
+    assert int(np.argmax(t.weights[7, 7])) == 1
+    assert table.verticalHeaderItem(1).text() == "key 1: animal"
+    assert '"it"' in step.out_label.text() and repr(t.head_outputs[7, 7].tolist()) == step.out_label.toolTip()
+
+
+def test_play_advances_on_a_timer_and_stops_at_the_end(step, qtbot):
+    step.play_timer.setInterval(20)
+    qtbot.mouseClick(step.step_play, Qt.MouseButton.LeftButton)
+    assert step.step_play.isChecked() and step.play_timer.isActive()
+    qtbot.waitUntil(lambda: step.stage >= 3, timeout=3000)
+    qtbot.waitUntil(lambda: not step.play_timer.isActive(), timeout=3000)
+    assert step.stage == len(STAGES) - 1
+    assert not step.step_play.isChecked() and step.step_play.text() == "Play"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_example_loads_with_its_settings_and_note(window, lang):
+    bar = window.examples_bar
+    bar.set_language(lang)
+    for i, ex in enumerate(window.library.examples):
+        bar.load(i)
+        window.flush()
+        s = window.state
+        assert s.text == ex.text
+        for key, value in ex.settings.items():
+            if key == "n_tokens":
+                assert s.n_tokens == value
+            else:
+                assert getattr(s, key) == value, (ex.id, key)
+        assert bar.note_label.text() == ex.note_for(lang)
+        assert bar.example_combo.currentText() == ex.title_for(lang)
+        assert window.pair.multi.config == s.config
+    if lang == "zh":
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in bar.note_label.text())
+
+
+def test_example_buttons_and_page_keys_step_through_the_library(window, qtbot):
+    bar = window.examples_bar
+    n = len(window.library.examples)
+    qtbot.mouseClick(bar.example_next, Qt.MouseButton.LeftButton)
+    assert bar.example_combo.currentIndex() == 0
+    qtbot.mouseClick(bar.example_next, Qt.MouseButton.LeftButton)
+    assert bar.example_combo.currentIndex() == 1
+    qtbot.mouseClick(bar.example_prev, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(bar.example_prev, Qt.MouseButton.LeftButton)
+    assert bar.example_combo.currentIndex() == n - 1  # wraps around
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert bar.example_combo.currentIndex() == 0
+    assert window.state.text == window.library.examples[0].text
+    # sliders stay free after loading
+    window.controls.heads_slider.setValue(2)
+    assert window.state.n_heads == 2
+
+
+def test_broken_example_file_still_starts_with_the_default(qtbot, tmp_path):
+    from explorer.app import create_main_window
+
+    bad = tmp_path / "examples.json"
+    bad.write_text('{"examples": [ {"id": "x", ', encoding="utf-8")
+    library = load_examples(bad)
+    win = create_main_window(library=library)
+    qtbot.addWidget(win)
+    assert len(win.library.examples) == 1
+    assert win.examples_bar.example_combo.count() == 1
+    problems = win.examples_bar.problems_label.text()
+    assert str(bad) in problems or bad.name in problems
+    assert "line 1" in problems
+    assert win.pair is not None and win.pair.multi.n == 12
+
+
+def test_shortcuts_dialog_lists_the_keys(window):
+    dlg = window.show_shortcuts()
+    table = dlg.table
+    keys = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert "PageUp / PageDown" in keys and "← / →" in keys and "Ctrl+E" in keys
+    dlg.close()
+    assert "(←)" in window.step_view.step_prev.toolTip()
+    assert "PageDown" in window.examples_bar.example_next.toolTip()
