@@ -91,8 +91,12 @@ def figure_caption(pair) -> str:
     return f"{config_caption(pair.multi.config, pair.multi.n)}   ·   {APP_NAME} {app_version()}"
 
 
+def ROWS_NOTE() -> str:  # noqa: N802 - a translated constant
+    return tr("Row = query token, column = key token; each row sums to 1.")
+
+
 def tokens_line(pair) -> str:
-    return tr("tokens ({0}): {1}").format(pair.multi.n, " ▏".join(pair.multi.tokens))
+    return tr("tokens ({0}): {1}").format(pair.multi.n, " | ".join(pair.multi.tokens))
 
 
 # ---- laying out the views offscreen --------------------------------------------------------------
@@ -106,9 +110,16 @@ def _settle(graphics, width: int, height: int) -> None:
     for _ in range(2):  # nested layouts (a PlotItem's axes) may post a second request
         if central is not None:
             central.setGeometry(QRectF(0, 0, width, height))
-            if central.layout() is not None:
-                central.layout().activate()
+            layout = central.layout  # pyqtgraph's GraphicsLayout shadows the method with the object
+            layout = layout() if callable(layout) else layout
+            if layout is not None:
+                layout.activate()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    for item in _image_items(graphics):  # a re-used view may hold images upscaled for vectors
+        item._renderRequired = True
+    scene = graphics.scene()
+    if hasattr(scene, "prepareForPaint"):  # pyqtgraph: view boxes apply their ranges now
+        scene.prepareForPaint()
 
 
 def _image_items(graphics) -> list:
@@ -117,12 +128,24 @@ def _image_items(graphics) -> list:
     return [it for it in graphics.scene().items() if isinstance(it, pg.ImageItem) and it.image is not None]
 
 
-def _sharpen_for_vectors(graphics) -> None:
-    """Upscale every ImageItem's rendered QImage by a whole factor with nearest-neighbour, so SVG
-    and PDF viewers (which smooth embedded images) still show one crisp block per cell. The item
-    still paints it into the same rectangle."""
-    from PySide6.QtCore import Qt
+def upscale_exact(img, k: int):
+    """``img`` with every pixel repeated k x k times: exact nearest-neighbour (QImage.scaled's
+    fixed-point stepping can shift a block edge by one pixel at large factors)."""
+    import numpy as np
+    from PySide6.QtGui import QImage
 
+    src = img.convertToFormat(QImage.Format.Format_ARGB32)
+    w, h = src.width(), src.height()
+    rows = np.frombuffer(src.constBits(), np.uint8, count=src.sizeInBytes()).reshape(h, src.bytesPerLine())
+    pixels = rows[:, : w * 4].reshape(h, w, 4)
+    big = np.ascontiguousarray(np.repeat(np.repeat(pixels, k, axis=0), k, axis=1))
+    return QImage(big.data, w * k, h * k, w * k * 4, QImage.Format.Format_ARGB32).copy()
+
+
+def _sharpen_for_vectors(graphics) -> None:
+    """Upscale every ImageItem's rendered QImage by a whole factor, so SVG and PDF viewers (which
+    smooth embedded images) still show one crisp block per cell. The item still paints it into the
+    same rectangle; the factor gives each cell at least its size on the page in pixels."""
     for item in _image_items(graphics):
         if item._renderRequired or item.qimage is None:
             item.render()
@@ -135,8 +158,7 @@ def _sharpen_for_vectors(graphics) -> None:
         k = max(1, math.ceil(max(cell_px, VECTOR_MIN_CELL_PX)))
         k = max(1, min(k, VECTOR_MAX_IMAGE_PX // max(w, h, 1)))
         if k > 1:
-            item.qimage = img.scaled(w * k, h * k, Qt.AspectRatioMode.IgnoreAspectRatio,
-                                     Qt.TransformationMode.FastTransformation)
+            item.qimage = upscale_exact(img, k)
 
 
 class Figure:
@@ -144,12 +166,13 @@ class Figure:
     whose coordinates are logical pixels (scale the painter for more pixels)."""
 
     def __init__(self, size: tuple[int, int], title: str, caption: str, build: Callable[[int, int], object], *,
-                 formula: str = "", subtitle: str = "", footer: str = "") -> None:
+                 formula: str = "", subtitle: str = "", tokens: str = "", footer: str = "") -> None:
         from PySide6.QtCore import QRectF
         from PySide6.QtGui import QFontMetricsF, QTextDocument
 
         self.width, self.height = size
-        self.title, self.caption, self.formula, self.subtitle, self.footer = title, caption, formula, subtitle, footer
+        self.title, self.caption, self.formula, self.subtitle = title, caption, formula, subtitle
+        self.tokens, self.footer = tokens, footer
         self.title_font, self.text_font, self.caption_font = _font(15, True), _font(10), _font(9)
         inner = self.width - 2 * MARGIN
         y = MARGIN
@@ -198,6 +221,7 @@ class Figure:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering, True)  # PDF: Flate, never JPEG
         painter.fillRect(QRectF(0, 0, self.width, self.height), QColor("white"))
         painter.setPen(QColor("black"))
         painter.setFont(self.title_font)
@@ -217,6 +241,7 @@ class Figure:
                                      QRectF(0, 0, self.graphics_rect.width(), self.graphics_rect.height()),
                                      Qt.AspectRatioMode.IgnoreAspectRatio)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering, True)
         # the caption: the configuration, the tokens (elided to one line) and an optional footer
         painter.setFont(self.caption_font)
         painter.setPen(QColor(60, 60, 60))
@@ -225,22 +250,33 @@ class Figure:
         r = self.caption_rect
         left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         painter.drawText(QRectF(r.left(), r.top(), r.width(), line), left, self.caption)
-        toks = fm.elidedText(self.footer_tokens, Qt.TextElideMode.ElideRight, r.width())
+        toks = fm.elidedText(self.tokens, Qt.TextElideMode.ElideRight, r.width())
         painter.drawText(QRectF(r.left(), r.top() + line, r.width(), line), left, toks)
         if self.footer:
             painter.drawText(QRectF(r.left(), r.top() + 2 * line, r.width(), line),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), self.footer)
         painter.restore()
 
-    footer_tokens = ""
-
 
 # ---- the figures ---------------------------------------------------------------------------------
+_CACHE: dict[str, object] = {}
+
+
+def _cached(kind: str, factory):
+    """One offscreen view per kind, re-used from export to export: building 16 plot panels
+    costs more than drawing them. A Figure is therefore valid until the next figure of its kind
+    is built."""
+    view = _CACHE.get(kind)
+    if view is None:
+        view = _CACHE[kind] = factory()
+    return view
+
+
 def _heads_graphics(pair):
     def build(w: int, h: int):
         from .heads_view import HeadsView
 
-        view = HeadsView()
+        view = _cached("heads", HeadsView)
         view.resize(w, h)  # the grid's column count follows the size: set it before the data
         view.set_trace(pair.multi)
         return view
@@ -251,7 +287,7 @@ def _compare_graphics(pair):
     def build(w: int, h: int):
         from .compare_view import CompareGraphics
 
-        g = CompareGraphics()
+        g = _cached("compare", CompareGraphics)
         g.resize(w, h)
         g.set_pair(pair)
         return g
@@ -260,9 +296,7 @@ def _compare_graphics(pair):
 
 def _stage_graphics(pair, k: int, reuse=None):
     def build(w: int, h: int):
-        g = reuse
-        if g is None:
-            g = _new_stage_graphics()
+        g = reuse if reuse is not None else _cached("step", _new_stage_graphics)
         g.resize(w, h)
         g.set_stage(pair, k)
         return g
@@ -290,6 +324,12 @@ class _SingleHeadGraphics:
         self.plot = MatrixPlot(lut=lut(WEIGHTS_CMAP))
         self.bar = pg.ColorBarItem(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=14,
                                    label=tr("attention weight"), colorMapMenu=False)
+        from .style import AXIS_HEIGHT, AXIS_WIDTH
+
+        self.plot.getAxis("left").setLabel(tr("query"))
+        self.plot.getAxis("bottom").setLabel(tr("key"))
+        self.plot.getAxis("left").setWidth(AXIS_WIDTH + 22)  # room for the axis titles
+        self.plot.getAxis("bottom").setHeight(AXIS_HEIGHT + 20)
         self.widget.addItem(self.plot, row=0, col=0)
         self.widget.addItem(self.bar, row=0, col=1)
 
@@ -302,15 +342,8 @@ class _SingleHeadGraphics:
             self.bar.setLevels(levels)
             self.plot.set_matrix(pair.multi.weights[head], levels)
             self.plot.set_labels(pair.multi.tokens, pair.multi.tokens)
-            self.plot.getAxis("left").setLabel(tr("query"))
-            self.plot.getAxis("bottom").setLabel(tr("key"))
             return self.widget
         return build
-
-
-def _finish(fig: Figure, pair) -> Figure:
-    fig.footer_tokens = tokens_line(pair)
-    return fig
 
 
 def _step_figure(pair, k: int, size: tuple[int, int], reuse=None, footer: str = "") -> Figure:
@@ -319,9 +352,8 @@ def _step_figure(pair, k: int, size: tuple[int, int], reuse=None, footer: str = 
     shapes = stage_shapes(pair, k)
     if k == 5:
         shapes += " · " + scale_text(pair)
-    return _finish(Figure(size, tr("Step {0}").format(stage_title(k)), figure_caption(pair),
-                          _stage_graphics(pair, k, reuse), formula=stage_formula(k), subtitle=shapes,
-                          footer=footer), pair)
+    return Figure(size, tr("Step {0}").format(stage_title(k)), figure_caption(pair), _stage_graphics(pair, k, reuse),
+                  formula=stage_formula(k), subtitle=shapes, tokens=tokens_line(pair), footer=footer)
 
 
 def build_figure(pair, view: str = "heads", stage: int = 7) -> Figure:
@@ -329,19 +361,17 @@ def build_figure(pair, view: str = "heads", stage: int = 7) -> Figure:
     ensure_app()
     h = pair.multi.n_heads
     if view == "heads":
-        return _finish(Figure(FIGURE_SIZES["heads"],
-                              tr("Multi-head attention: the weights of each of the {0} heads").format(h),
-                              figure_caption(pair), _heads_graphics(pair),
-                              subtitle=tr("Row = query token, column = key token; each row sums to 1.")), pair)
+        return Figure(FIGURE_SIZES["heads"], tr("Multi-head attention: the weights of each of the {0} heads").format(h),
+                      figure_caption(pair), _heads_graphics(pair), subtitle=ROWS_NOTE(), tokens=tokens_line(pair))
     if view == "compare":
         from ..engine import single_vs_mean
 
         cmp = single_vs_mean(pair)
-        return _finish(Figure(FIGURE_SIZES["compare"],
-                              tr("Self-attention (one head) vs multi-head attention ({0} heads)").format(h),
-                              figure_caption(pair), _compare_graphics(pair),
-                              subtitle=tr("Single head vs mean of the heads: Jensen–Shannon divergence {0:.3f} bits, "
-                                          "largest |difference| {1:.3f}.").format(cmp.js, cmp.max_abs)), pair)
+        subtitle = tr("Single head vs mean of the heads: Jensen–Shannon divergence {0:.3f} bits, "
+                      "largest |difference| {1:.3f}.").format(cmp.js, cmp.max_abs)
+        return Figure(FIGURE_SIZES["compare"],
+                      tr("Self-attention (one head) vs multi-head attention ({0} heads)").format(h),
+                      figure_caption(pair), _compare_graphics(pair), subtitle=subtitle, tokens=tokens_line(pair))
     if view == "step":
         _check_stage(stage)
         return _step_figure(pair, int(stage), FIGURE_SIZES["step"])
@@ -417,7 +447,15 @@ def _png_bytes(img) -> bytes:
     return bytes(data.data())
 
 
-_IMAGE_TAG = re.compile(rb"<image\b")
+_IMAGE_TAG = re.compile(rb"<image\b[^>]*>", re.DOTALL)
+
+
+def _pixelated(match: re.Match) -> bytes:
+    tag = match.group(0)
+    extra = b' style="image-rendering:pixelated"'
+    if b"image-rendering=" not in tag:
+        extra += b' image-rendering="optimizeSpeed"'
+    return b"<image" + extra + tag[len(b"<image"):]
 
 
 def _svg_bytes(fig: Figure) -> bytes:
@@ -445,7 +483,7 @@ def _svg_bytes(fig: Figure) -> bytes:
     buf.close()
     svg = bytes(data.data())
     # viewers must not smooth the heatmaps: one cell, one block
-    return _IMAGE_TAG.sub(b'<image style="image-rendering:pixelated" image-rendering="optimizeSpeed"', svg)
+    return _IMAGE_TAG.sub(_pixelated, svg)
 
 
 def _pdf_writer(buf, title: str, page_size: tuple[int, int], a4: bool = False):
@@ -634,13 +672,12 @@ def export_heads_separately(pair, folder, fmt: str = "png", *, scale: float = 2)
     _check_folder(folder)
     ensure_app()
     h = pair.multi.n_heads
-    single = _SingleHeadGraphics()
+    single = _cached("head", _SingleHeadGraphics)
     files = []
     with _rendering_errors("the heads"):
         for head, name in enumerate(head_file_names(h, fmt)):
-            fig = _finish(Figure(FIGURE_SIZES["head"], tr("Head {0} of {1}: attention weights").format(head + 1, h),
-                                 figure_caption(pair), single.build(pair, head),
-                                 subtitle=tr("Row = query token, column = key token; each row sums to 1.")), pair)
+            fig = Figure(FIGURE_SIZES["head"], tr("Head {0} of {1}: attention weights").format(head + 1, h),
+                         figure_caption(pair), single.build(pair, head), subtitle=ROWS_NOTE(), tokens=tokens_line(pair))
             files.append((folder / name, figure_bytes(fig, "." + fmt, scale)))
     _write_all(files)
     return [p for p, _ in files]
@@ -655,7 +692,7 @@ def handout_paths(path) -> list[Path]:
 
 
 def _handout_figures(pair):
-    g = _new_stage_graphics()  # one view, re-used page after page
+    g = _cached("step", _new_stage_graphics)  # one view, re-used page after page
     for k in range(N_STAGES):
         yield _step_figure(pair, k, HANDOUT_SIZE, reuse=g,
                            footer=tr("Page {0} of {1}").format(k + 1, N_STAGES))
