@@ -23,7 +23,6 @@ REPO = Path(__file__).resolve().parent.parent
 PREFIX = "attention-explorer: error: "
 OPTIONS = ["--text", "--d-model", "--heads", "--tokens", "--seed", "--causal", "--no-scale", "--temperature",
            "--no-positions", "--view", "--stage", "--scale", "--force"]
-APP_DELEGATES = (REPO / "explorer" / "app.py").exists()
 
 
 def run_module(*args, cwd=REPO):
@@ -337,11 +336,7 @@ def test_no_command_opens_the_window(monkeypatch):
     assert calls == ["gui"]
 
 
-# ---- through main.py (needs explorer.app.main to delegate to explorer.cli.main) --------------
-needs_app = pytest.mark.skipif(not APP_DELEGATES, reason="explorer/app.py (main.py's entry point) is not written yet")
-
-
-@needs_app
+# ---- through main.py (explorer.app.main delegates to explorer.cli.main) -----------------------
 def test_main_py_json(tmp_path):
     out = tmp_path / "m.json"
     r = run_main_py("export", out, "--heads", "2", "--tokens", "4")
@@ -351,7 +346,6 @@ def test_main_py_json(tmp_path):
     np.testing.assert_array_equal(np.array(doc["weights"]), pair.multi.weights)
 
 
-@needs_app
 @pytest.mark.parametrize("args,fragment", [(["x.bmp"], "suffix"), (["x.npz", "--heads", "5"], "valid head counts")])
 def test_main_py_errors(tmp_path, args, fragment):
     r = run_main_py("export", *[str(tmp_path / a) if i == 0 else a for i, a in enumerate(args)])
@@ -359,7 +353,6 @@ def test_main_py_errors(tmp_path, args, fragment):
     assert entries(tmp_path) == []
 
 
-@needs_app
 def test_main_py_help():
     r = run_main_py("export", "--help")
     assert r.returncode == 0

@@ -70,16 +70,9 @@ class ExportController(QObject):
         if before is not None:
             menu.insertSeparator(before)
 
-    @staticmethod
-    def _quit_action(actions: list[QAction]) -> QAction | None:
-        """The window's Quit action (by shortcut, name or text), else the last action."""
-        quit_key = QKeySequence(QKeySequence.StandardKey.Quit)  # empty on some platforms
-        quit_text = QCoreApplication.translate("MainWindow", "&Quit").replace("&", "")
-        for a in actions:
-            if ((not quit_key.isEmpty() and a.shortcut() == quit_key) or "quit" in a.objectName().lower()
-                    or a.menuRole() == QAction.MenuRole.QuitRole or a.text().replace("&", "") == quit_text):
-                return a
-        return actions[-1] if actions else None
+    def _quit_action(self, actions: list[QAction]) -> QAction | None:
+        """The window's Quit action, else None (the exports then go last)."""
+        return self.window.quit_action if self.window.quit_action in actions else None
 
     # ---- dialogs (one method each, so tests can replace them) ---------------------------------
     def ask_save_path(self, title: str, filters: str, suggested: str) -> str | None:

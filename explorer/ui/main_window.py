@@ -15,6 +15,7 @@ from .compare_view import CompareView
 from .controls import ControlsPanel
 from ..examples import ExampleLibrary, load_examples
 from .examples_bar import ExamplesBar
+from .export_actions import ExportController
 from .heads_view import HeadsView
 from .shortcuts import ShortcutsDialog
 from .stage_view import StepView
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.timing_label)
 
         self._build_menus()
+        self.exports = ExportController(self)  # File ▸ Export …, Copy image
 
         # ---- wiring: state changes -> one coalesced redraw
         self._update_timer = QTimer(self)
@@ -104,10 +106,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu = file_menu
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action.setObjectName("quit_action")
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the standard key is empty on some platforms
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
 
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.view_menu = view_menu

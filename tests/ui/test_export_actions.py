@@ -28,7 +28,8 @@ ACTIONS = {
 
 @pytest.fixture
 def ctrl(window, monkeypatch):
-    c = ExportController(window)
+    c = window.exports  # the controller the window installed in its File menu
+    assert isinstance(c, ExportController)
     c.errors = []
     c.asked = []
     monkeypatch.setattr(c, "show_error", c.errors.append)
@@ -116,8 +117,6 @@ def test_export_image_compare_when_it_has_focus(window, ctrl, tmp_path, qtbot):
 
 
 def test_export_image_current_stage(window, ctrl, tmp_path):
-    if not hasattr(window, "step_view"):
-        pytest.skip("the window has no step-through view")
     window.tabs.setCurrentWidget(window.step_view)
     window.step_view.set_stage(3)
     assert ctrl.current_view() == ("step", 3)
