@@ -11,7 +11,7 @@ import errno
 import os
 import secrets
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 # The export formats, by file suffix (compared case-insensitively).
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -107,44 +107,61 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None
     On any failure (including KeyboardInterrupt) the temporary file is removed and an existing
     file at ``path`` is untouched. OSErrors become ExportError with one sentence; other
     exceptions (an ExportError from ``write``, a bug, Ctrl+C) propagate unchanged."""
-    path = Path(path)
-    folder = _folder(path)
-    if not folder.is_dir():
-        raise ExportError(
-            f"The folder {folder} does not exist." if not folder.exists() else f"{folder} is not a folder."
-        )
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder, not a file.")
-    mode = _new_file_mode(path)
-    tmp = None
+    atomic_write_all([(path, write)])
+
+
+def atomic_write_all(targets: Sequence[tuple[str | os.PathLike, Callable[[Path], None]]]) -> None:
+    """``atomic_write`` for several files at once, all or nothing: every file is written to its
+    temporary name and synced first; only when all are complete are they renamed into place."""
+    targets = [(Path(p), write) for p, write in targets]
+    for path, _ in targets:
+        folder = _folder(path)
+        if not folder.is_dir():
+            raise ExportError(
+                f"The folder {folder} does not exist." if not folder.exists() else f"{folder} is not a folder."
+            )
+        if path.is_dir():
+            raise ExportError(f"{path} is a folder, not a file.")
+    staged: list[tuple[Path, Path]] = []
+    current = targets[0][0] if targets else Path(".")
     try:
-        for _ in range(100):  # claim a name nobody else has
-            candidate = temp_path_for(path)
-            try:
-                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                continue
-            os.close(fd)
-            tmp = candidate
-            break
-        else:
-            raise OSError(errno.EEXIST, "could not create a temporary file")
-        write(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-        tmp = None
+        for path, write in targets:
+            current = path
+            mode = _new_file_mode(path)
+            tmp = _claim_temp(path)
+            staged.append((tmp, path))
+            write(tmp)
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            os.chmod(tmp, mode)
+        for tmp, path in staged:
+            current = path
+            os.replace(tmp, path)
+        staged = []
     except BaseException as e:
-        if tmp is not None:
+        for tmp, _ in staged:
             try:
                 tmp.unlink()
             except OSError:
                 pass
         if isinstance(e, OSError):
-            raise ExportError(describe_os_error(e, path)) from e
+            raise ExportError(describe_os_error(e, current)) from e
         raise
-    _fsync_folder(folder)
+    for folder in dict.fromkeys(_folder(p) for p, _ in targets):
+        _fsync_folder(folder)
+
+
+def _claim_temp(path: Path) -> Path:
+    """Create an empty temporary file next to ``path`` under a name nobody else has."""
+    for _ in range(100):
+        candidate = temp_path_for(path)
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return candidate
+    raise OSError(errno.EEXIST, "could not create a temporary file")
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from ..atomic import IMAGE_SUFFIXES, ExportError, atomic_write, check_target, describe_os_error, temp_path_for
+from ..atomic import IMAGE_SUFFIXES, ExportError, atomic_write, atomic_write_all, check_target
 
 __all__ = [
     "FIGURE_SIZES", "HANDOUT_SIZE", "SCALE_MAX", "SCALE_MIN", "VIEWS", "Figure", "build_figure",
@@ -571,42 +571,8 @@ def _write_one(path: Path, data: bytes) -> None:
 
 
 def _write_all(files: list[tuple[Path, bytes]]) -> None:
-    """Write several files all or nothing: every file goes to a temporary name first; only when
-    all are complete and on disk are they renamed into place. On failure no temporary file is left
-    and no existing file is changed."""
-    from .. import atomic
-
-    written: list[tuple[Path, Path]] = []
-    current = files[0][0] if files else Path(".")
-    try:
-        for path, data in files:
-            current = path
-            if path.is_dir():
-                raise ExportError(f"{path} is a folder, not a file.")
-            mode = atomic._new_file_mode(path)
-            tmp = temp_path_for(path)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            os.close(fd)
-            written.append((tmp, path))
-            _write_bytes(tmp, data)
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
-            os.chmod(tmp, mode)
-        for tmp, path in written:
-            current = path
-            os.replace(tmp, path)
-        written = []
-    except BaseException as e:
-        for tmp, _ in written:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-        if isinstance(e, OSError):
-            raise ExportError(describe_os_error(e, current)) from e
-        raise
-    if files:
-        atomic._fsync_folder(files[0][0].parent)
+    """Write several files all or nothing (see atomic_write_all)."""
+    atomic_write_all([(path, lambda tmp, data=data: _write_bytes(tmp, data)) for path, data in files])
 
 
 def _image_suffix(path: Path) -> str:
