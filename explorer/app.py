@@ -13,6 +13,13 @@ def _ensure_app():
         QCoreApplication.setOrganizationName("AttentionExplorer")
         QCoreApplication.setApplicationName("Attention Explorer")
         app = QApplication(sys.argv[:1])
+        from pathlib import Path
+
+        from PySide6.QtGui import QIcon
+
+        icon = Path(__file__).resolve().parents[1] / "resources" / "icons" / "attention-explorer.png"
+        if icon.exists():
+            app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
