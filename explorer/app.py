@@ -34,6 +34,12 @@ def create_main_window(state=None, library=None):
 
 
 def run_gui() -> int:
+    from .platform_check import missing_x11_packages, x11_help
+
+    missing = missing_x11_packages()
+    if missing:
+        print(x11_help(missing), file=sys.stderr)
+        return 2
     app = _ensure_app()
     window = create_main_window()
     window.show()

@@ -23,6 +23,7 @@ class ExamplesBar(QWidget):
         # long titles must not widen the dock: show what fits, the list shows them whole
         self.example_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.example_combo.setMinimumContentsLength(18)
+        self.example_combo.setPlaceholderText(self.tr("Choose a worked example…"))
         self.example_combo.setToolTip(self.tr("Worked examples: each loads its text and suggested settings."))
         self.example_prev = self._button("example_prev", "◀", self.tr("Previous example (PageUp)"))
         self.example_next = self._button("example_next", "▶", self.tr("Next example (PageDown)"))

@@ -25,6 +25,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
 
     hovered = Signal(int, int, int)  # head, query row, key column; head -1 when leaving
     headClicked = Signal(int)
+    painted = Signal(float)  # milliseconds the last paint took
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -140,3 +141,4 @@ class HeadsView(pg.GraphicsLayoutWidget):
         t0 = time.perf_counter()
         super().paintEvent(event)
         self.last_paint_ms = (time.perf_counter() - t0) * 1e3
+        self.painted.emit(self.last_paint_ms)

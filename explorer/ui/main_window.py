@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.state.changed.connect(self._on_state_change)
         # ---- wiring: view interaction -> status bar
         self.heads_view.hovered.connect(self._on_hover)
+        self.heads_view.painted.connect(lambda ms: self._update_labels())
         # ---- wiring: examples -> the step-through's query token
         self.examples_bar.exampleLoaded.connect(self._on_example_loaded)
 
