@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import pyqtgraph as pg
 
@@ -20,16 +19,25 @@ def grid_columns(n_panels: int, width: float, height: float) -> int:
     return best
 
 
-@contextmanager
-def one_layout_pass(view: pg.GraphicsLayoutWidget):
-    """pyqtgraph's GraphicsLayout.addItem re-lays out the whole grid after every item; placing
-    16 panels that way costs 16 layout passes. Defer them and lay out once at the end, then fit
-    the layout back to the view (activating it may grow it to its preferred size)."""
+def place(view: pg.GraphicsLayoutWidget, cells: list[tuple[object, int, int, int, int]]) -> None:
+    """Lay out ``cells`` = [(item, row, col, rowspan, colspan), ...] as the view's whole grid.
+
+    pyqtgraph's GraphicsLayout.clear/addItem take every item out of the scene and put it back,
+    and re-lay out the grid after each one; with 16 panels that is most of a frame. Here items
+    stay in the scene: the grid forgets them, the ones not wanted are hidden, and the grid is
+    laid out once. (The view's pyqtgraph bookkeeping, ci.items, is not used for these items.)"""
     grid = view.ci.layout
-    grid.activate = lambda: None  # shadows the C++ method on this wrapper only
-    try:
-        yield
-    finally:
-        del grid.activate
-        grid.activate()
-        view.resizeEvent(None)
+    old = [grid.itemAt(i) for i in range(grid.count())]
+    while grid.count():
+        grid.removeAt(grid.count() - 1)
+    for r in range(grid.rowCount()):
+        grid.setRowStretchFactor(r, 0)
+    wanted = {id(item) for item, *_ in cells}
+    for item in old:
+        if id(item) not in wanted:
+            item.hide()
+    for item, row, col, rowspan, colspan in cells:
+        grid.addItem(item, row, col, rowspan, colspan)
+        item.show()
+    grid.activate()
+    view.resizeEvent(None)  # fit the grid to the view (activating may grow it to its preferred size)

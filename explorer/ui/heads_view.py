@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 
 from ..engine import Trace
-from .grid import grid_columns, one_layout_pass
+from .grid import grid_columns, place
 from .matrix_plot import MatrixPlot
 from .style import WEIGHTS_CMAP, colormap, lut, nice_max
 
@@ -78,21 +78,17 @@ class HeadsView(pg.GraphicsLayoutWidget):
         return self._pool[k]
 
     def _rebuild(self, shown: tuple[int, ...]) -> None:
-        self.ci.clear()  # takes the items out of the layout; the pool keeps them alive
-        self.plots = []
         self._shown = shown
         cols = self._cols = self._columns(len(shown))
-        with one_layout_pass(self):
-            for k, head in enumerate(shown):
-                plot = self._plot(k)
-                if self.focused is not None:
-                    plot.setTitle(tr("Head {0} (click to return to all heads)").format(head + 1), size="9pt")
-                else:
-                    plot.setTitle(tr("Head {0}").format(head + 1), size="9pt")
-                self.ci.addItem(plot, row=k // cols, col=k % cols)
-                self.plots.append(plot)
-            rows = math.ceil(len(shown) / cols)
-            self.ci.addItem(self.colorbar, row=0, col=cols, rowspan=max(rows, 1))
+        self.plots = [self._plot(k) for k in range(len(shown))]
+        for plot, head in zip(self.plots, shown):
+            if self.focused is not None:
+                plot.setTitle(tr("Head {0} (click to return to all heads)").format(head + 1), size="9pt")
+            else:
+                plot.setTitle(tr("Head {0}").format(head + 1), size="9pt")
+        rows = math.ceil(len(shown) / cols)
+        cells = [(plot, k // cols, k % cols, 1, 1) for k, plot in enumerate(self.plots)]
+        place(self, cells + [(self.colorbar, 0, cols, max(rows, 1), 1)])
 
     def _columns(self, n_panels: int | None = None) -> int:
         n = len(self._shown) if n_panels is None else n_panels

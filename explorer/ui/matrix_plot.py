@@ -29,6 +29,8 @@ class MatrixPlot(pg.PlotItem):
             ax = self.getAxis(side)
             ax.setStyle(tickFont=tick_font(), tickLength=-3, autoExpandTextSpace=False, hideOverlappingLabels=False)
             ax.enableAutoSIPrefix(False)  # token labels, not numbers; also skips a label re-render per range change
+        for side in ("top", "right"):  # hidden, but they follow the range and re-render a label each time
+            self.getAxis(side).enableAutoSIPrefix(False)
         self.getAxis("left").setWidth(AXIS_WIDTH)
         self.getAxis("bottom").setHeight(AXIS_HEIGHT)
         self._row_labels: list[str] = []

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine import TracePair
-from .grid import grid_columns, one_layout_pass
+from .grid import grid_columns, place
 from .matrix_plot import MatrixPlot
 from .stage_info import N_STAGES, scale_text, stage_formula, stage_shapes, stage_title
 from .style import DIVERGING_CMAP, WEIGHTS_CMAP, colormap, lut, nice_max
@@ -128,21 +128,17 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         self.resizeEvent(None)  # a page of a tab widget may have been resized while hidden
 
     def _place(self, panels: list[Panel], k: int) -> None:
-        self.ci.clear()
-        self.plots = []
-        with one_layout_pass(self):
-            if k == 0:
-                self.ci.addItem(self.tokens_label, row=0, col=0)
-                return
-            for i, p in enumerate(panels):
-                while len(self._pool) <= i:
-                    self._pool.append(MatrixPlot())
-                plot = self._pool[i]
-                self.ci.addItem(plot, row=p.row, col=p.col)
-                self.plots.append(plot)
-            n_rows = max(p.row for p in panels) + 1
-            n_cols = max(p.col for p in panels) + 1
-            self.ci.addItem(self.colorbar, row=0, col=n_cols, rowspan=n_rows)
+        if k == 0:
+            self.plots = []
+            place(self, [(self.tokens_label, 0, 0, 1, 1)])
+            return
+        while len(self._pool) < len(panels):
+            self._pool.append(MatrixPlot())
+        self.plots = self._pool[: len(panels)]
+        n_rows = max(p.row for p in panels) + 1
+        n_cols = max(p.col for p in panels) + 1
+        cells = [(plot, p.row, p.col, 1, 1) for plot, p in zip(self.plots, panels)]
+        place(self, cells + [(self.colorbar, 0, n_cols, n_rows, 1)])
 
 
 def _token_listing(tokens: list[str]) -> str:
