@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ..engine import TracePair, attention_cost, single_vs_mean, trace_metrics
 from .matrix_plot import MatrixPlot
@@ -50,6 +50,8 @@ class CompareGraphics(pg.GraphicsLayoutWidget):
                                         colorMapMenu=False)
         self.addItem(self.diff_bar, row=1, col=2)
         self.diff_bar.setImageItem([self.diff.image])
+        for bar in (self.weights_bar, self.diff_bar):
+            bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.levels = (0.0, 1.0)
         self.diff_levels = (-1.0, 1.0)
 

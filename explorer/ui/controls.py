@@ -170,8 +170,12 @@ class ControlsPanel(QWidget):
         if extra:
             lines.append(extra)
         error = any(n.kind == "error" for n in notices) or bool(extra)
+        shown = ("\n".join(lines), error)
+        if shown == getattr(self, "_shown_notices", None):
+            return  # called on every frame: restyling a label re-polishes it
+        self._shown_notices = shown
         self.message_label.setStyleSheet("color: #b00020;" if error else "color: #8a5a00;")
-        self.message_label.setText("\n".join(lines))
+        self.message_label.setText(shown[0])
         self.message_label.setVisible(bool(lines))
 
 

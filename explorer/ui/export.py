@@ -142,6 +142,16 @@ def upscale_exact(img, k: int):
     return QImage(big.data, w * k, h * k, w * k * 4, QImage.Format.Format_ARGB32).copy()
 
 
+def _keep_text_as_vectors(graphics) -> None:
+    """The live views cache axes and titles as pixmaps (a blit per frame instead of text layout);
+    an SVG or PDF must get the text itself, so this figure's view stops caching."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    for item in graphics.scene().items():
+        if item.cacheMode() != QGraphicsItem.CacheMode.NoCache:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+
+
 def _sharpen_for_vectors(graphics) -> None:
     """Upscale every ImageItem's rendered QImage by a whole factor, so SVG and PDF viewers (which
     smooth embedded images) still show one crisp block per cell. The item still paints it into the
@@ -212,6 +222,7 @@ class Figure:
         return QSize(self.width, self.height)
 
     def prepare_vectors(self) -> None:
+        _keep_text_as_vectors(self.graphics)
         _sharpen_for_vectors(self.graphics)
 
     def paint(self, painter) -> None:

@@ -3,25 +3,79 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from ..engine import Trace
-from .grid import grid_columns, place
-from .matrix_plot import MatrixPlot
-from .style import WEIGHTS_CMAP, colormap, lut, nice_max
+from .grid import grid_columns
+from .matrix_plot import FastImageItem
+from .style import AXIS_HEIGHT, AXIS_WIDTH, WEIGHTS_CMAP, colormap, label_extent, lut, nice_max, tick_font
+
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("HeadsView", text)
 
 
+@dataclass(frozen=True)
+class Mosaic:
+    """Where each shown head sits in the shared view: panel k is at column k % cols, row
+    k // cols; a panel is n x n units, panels are ``gap`` apart and have a title band above."""
+
+    n: int
+    count: int
+    cols: int
+
+    @property
+    def rows(self) -> int:
+        return math.ceil(self.count / self.cols)
+
+    @property
+    def gap(self) -> float:
+        return max(1.0, 0.08 * self.n)
+
+    @property
+    def title(self) -> float:
+        return max(1.5, 0.14 * self.n)
+
+    @property
+    def width(self) -> float:
+        return self.cols * self.n + (self.cols - 1) * self.gap
+
+    @property
+    def height(self) -> float:
+        return self.rows * (self.n + self.title) + (self.rows - 1) * self.gap
+
+    def origin(self, k: int) -> tuple[float, float]:
+        """View coordinates of panel k's top-left cell corner."""
+        c, r = k % self.cols, k // self.cols
+        return c * (self.n + self.gap), r * (self.n + self.title + self.gap) + self.title
+
+    def cell(self, x: float, y: float) -> tuple[int, int, int] | None:
+        """(panel, row, col) under view coordinates, or None in a gap or title band."""
+        c = int(x // (self.n + self.gap))
+        r = int(y // (self.n + self.title + self.gap))
+        k = r * self.cols + c
+        if not (0 <= c < self.cols and 0 <= k < self.count):
+            return None
+        x0, y0 = self.origin(k)
+        col, row = int(math.floor(x - x0)), int(math.floor(y - y0))
+        if 0 <= row < self.n and 0 <= col < self.n:
+            return k, row, col
+        return None
+
+
 class HeadsView(pg.GraphicsLayoutWidget):
     """One ImageItem per head, queries as rows and keys as columns.
 
-    Panels are built once per head count and reused; an update only swaps image data.
-    Clicking a panel enlarges that head; clicking again (or Esc) returns to the grid."""
+    All heads share one plot: each head is an ImageItem placed at its own spot of one view, the
+    left axis carries every panel row's query tokens and the bottom axis every panel column's key
+    tokens. One view and two axes repaint per frame instead of a plot per head, and changing the
+    head count only moves items. Clicking a panel enlarges that head; clicking again (or Esc)
+    returns to the grid."""
 
     hovered = Signal(int, int, int)  # head, query row, key column; head -1 when leaving
     headClicked = Signal(int)
@@ -33,24 +87,40 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.setToolTip(tr("Attention weights of every head: row = query token, column = key token.\n"
                            "Hover a cell to read it; click a head to enlarge it (click again or Esc to go back)."))
         self._lut = lut(WEIGHTS_CMAP)
-        self.plots: list[MatrixPlot] = []
-        self._pool: list[MatrixPlot] = []
+        self.plot = pg.PlotItem()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)
+        self.plot.getViewBox().setDefaultPadding(0.0)
+        for side in ("left", "bottom", "top", "right"):
+            ax = self.plot.getAxis(side)
+            ax.enableAutoSIPrefix(False)
+            ax.setStyle(tickFont=tick_font(), tickLength=-3, autoExpandTextSpace=False, hideOverlappingLabels=False)
+            ax.setPen(pg.mkPen(None))  # no axis line across the gaps; the labels are the axis
+            ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # redrawn only when its ticks change
+        self.plot.getAxis("left").setWidth(AXIS_WIDTH)
+        self.plot.getAxis("bottom").setHeight(AXIS_HEIGHT)
+        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=colormap(WEIGHTS_CMAP), interactive=False,
+                                        width=14, label=tr("attention weight"), colorMapMenu=False)
+        self.colorbar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.ci.addItem(self.plot, row=0, col=0)
+        self.ci.addItem(self.colorbar, row=0, col=1)
+        self.images: list[FastImageItem] = []  # one per shown head
+        self.titles: list[pg.TextItem] = []
+        self._pool: list[tuple[FastImageItem, pg.TextItem]] = []
         self._shown: tuple[int, ...] = ()
-        self._cols = 0
+        self.mosaic = Mosaic(1, 0, 1)
+        self._tick_key = None
         self._trace: Trace | None = None
         self.focused: int | None = None
         self.levels = (0.0, 1.0)
-        self.colorbar = pg.ColorBarItem(values=self.levels, colorMap=colormap(WEIGHTS_CMAP), interactive=False,
-                                        width=14, label=tr("attention weight"), colorMapMenu=False)
         self.last_paint_ms = 0.0
+        self.plot.getViewBox().sigResized.connect(lambda *_: self._layout_if_needed())
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     # ---- data -------------------------------------------------------------------------------
-    @property
-    def images(self) -> list[pg.ImageItem]:
-        return [p.image for p in self.plots]
-
     @property
     def shown_heads(self) -> tuple[int, ...]:
         return self._shown
@@ -60,53 +130,98 @@ class HeadsView(pg.GraphicsLayoutWidget):
         if self.focused is not None and self.focused >= trace.n_heads:
             self.focused = None
         shown = (self.focused,) if self.focused is not None else tuple(range(trace.n_heads))
-        if shown != self._shown or self._columns() != self._cols:
-            self._rebuild(shown)
+        if shown != self._shown:
+            self._show_heads(shown)
         vmax = nice_max(float(trace.weights.max()))
         if (0.0, vmax) != self.levels:
             self.levels = (0.0, vmax)
             self.colorbar.setLevels(self.levels)  # a legend only: the images get their levels below
-        for plot, head in zip(self.plots, self._shown):
-            plot.set_matrix(trace.weights[head], self.levels)
-            plot.set_labels(trace.tokens, trace.tokens)
+        for image, head in zip(self.images, self._shown):
+            image.setImage(np.ascontiguousarray(trace.weights[head], dtype=np.float32),
+                           autoLevels=False, levels=self.levels)
+        self._layout_if_needed()
 
-    def _plot(self, k: int) -> MatrixPlot:
-        """The k-th panel from the pool: PlotItems are expensive to build, so each is built once
-        and re-placed in the layout when the head count changes."""
-        while len(self._pool) <= k:
-            self._pool.append(MatrixPlot(lut=self._lut))
-        return self._pool[k]
-
-    def _rebuild(self, shown: tuple[int, ...]) -> None:
+    def _show_heads(self, shown: tuple[int, ...]) -> None:
+        """Take as many image/title pairs from the pool as there are heads to show."""
         self._shown = shown
-        cols = self._cols = self._columns(len(shown))
-        self.plots = [self._plot(k) for k in range(len(shown))]
-        for plot, head in zip(self.plots, shown):
-            if self.focused is not None:
-                plot.setTitle(tr("Head {0} (click to return to all heads)").format(head + 1), size="9pt")
-            else:
-                plot.setTitle(tr("Head {0}").format(head + 1), size="9pt")
-        rows = math.ceil(len(shown) / cols)
-        cells = [(plot, k // cols, k % cols, 1, 1) for k, plot in enumerate(self.plots)]
-        place(self, cells + [(self.colorbar, 0, cols, max(rows, 1), 1)])
+        while len(self._pool) < len(shown):
+            image = FastImageItem(axisOrder="row-major")
+            image.setLookupTable(self._lut)
+            title = pg.TextItem(anchor=(0.5, 1.0), color="k")
+            title.setFont(tick_font())
+            title.textItem.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # a blit, not a text layout
+            self.plot.addItem(image)
+            self.plot.addItem(title)
+            self._pool.append((image, title))
+        for k, (image, title) in enumerate(self._pool):
+            visible = k < len(shown)
+            image.setVisible(visible)
+            title.setVisible(visible)
+        self.images = [img for img, _ in self._pool[: len(shown)]]
+        self.titles = [t for _, t in self._pool[: len(shown)]]
+        for title, head in zip(self.titles, shown):
+            title.setText(tr("Head {0} (click to return to all heads)").format(head + 1) if self.focused is not None
+                          else tr("Head {0}").format(head + 1))
+        self._tick_key = None
 
-    def _columns(self, n_panels: int | None = None) -> int:
-        n = len(self._shown) if n_panels is None else n_panels
-        return grid_columns(n, self.width() - 80, self.height()) if n else 0
+    def _columns(self, count: int) -> int:
+        rect = self.plot.getViewBox().sceneBoundingRect()
+        w, h = (rect.width(), rect.height()) if rect.width() > 0 else (self.width() - 80, self.height() - 40)
+        return grid_columns(count, w, h) if count else 1
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if getattr(self, "_trace", None) is not None and self._columns() != self._cols:
-            self._rebuild(self._shown)
-            self.set_trace(self._trace)
+    def _layout_if_needed(self) -> None:
+        """Place the panels and set the tick labels, if the tokens, the heads or the size changed."""
+        if self._trace is None or not self.images:
+            return
+        tokens = self._trace.tokens
+        vb = self.plot.getViewBox().sceneBoundingRect()
+        key = (tuple(tokens), self._shown, round(vb.width()), round(vb.height()))
+        if key == self._tick_key:
+            return
+        self._tick_key = key
+        m = self.mosaic = Mosaic(len(tokens), len(self._shown), self._columns(len(self._shown)))
+        for k, (image, title) in enumerate(zip(self.images, self.titles)):
+            x0, y0 = m.origin(k)
+            image.setRect(QRectF(x0, y0, m.n, m.n))
+            title.setPos(x0 + m.n / 2, y0 - 0.15 * m.title)
+        self.plot.setRange(xRange=(0, m.width), yRange=(0, m.height), padding=0)
+        self._set_ticks(tokens, vb.width(), vb.height())
+
+    def _set_ticks(self, tokens: list[str], width_px: float, height_px: float) -> None:
+        m = self.mosaic
+        labels, widest, line = label_extent(tokens)
+        unit_x = width_px / m.width if m.width else 1.0
+        unit_y = height_px / m.height if m.height else 1.0
+        stride_x = max(1, math.ceil((widest + 6) / max(unit_x, 1e-9)))
+        stride_y = max(1, math.ceil((line + 1) / max(unit_y, 1e-9)))
+        left, bottom = [], []
+        for r in range(m.rows):
+            y0 = m.origin(r * m.cols)[1]
+            left += [(y0 + i + 0.5, labels[i]) for i in range(0, m.n, stride_y)]
+        last_row_start = (m.rows - 1) * m.cols
+        for c in range(m.cols):
+            x0 = m.origin(c)[0]
+            bottom += [(x0 + j + 0.5, labels[j]) for j in range(0, m.n, stride_x)]
+        self.plot.getAxis("left").setTicks([left, []])
+        self.plot.getAxis("bottom").setTicks([bottom, []])
+        self.tick_labels = {"left": left, "bottom": bottom, "last_row_start": last_row_start}
 
     # ---- interaction ------------------------------------------------------------------------
     def cell_under(self, scene_pos) -> tuple[int, int, int] | None:
-        for plot, head in zip(self.plots, self._shown):
-            cell = plot.cell_at(scene_pos)
-            if cell is not None:
-                return head, cell[0], cell[1]
-        return None
+        vb = self.plot.getViewBox()
+        if not self.images or not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        p = vb.mapSceneToView(scene_pos)
+        hit = self.mosaic.cell(p.x(), p.y())
+        if hit is None:
+            return None
+        k, row, col = hit
+        return self._shown[k], row, col
+
+    def cell_center(self, panel: int, row: int, col: int) -> QPointF:
+        """Scene position of the centre of a cell of the panel at ``panel`` (tests, hover)."""
+        x0, y0 = self.mosaic.origin(panel)
+        return self.plot.getViewBox().mapViewToScene(QPointF(x0 + col + 0.5, y0 + row + 0.5))
 
     def _on_mouse_moved(self, pos) -> None:
         hit = self.cell_under(pos)

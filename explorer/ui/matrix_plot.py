@@ -4,8 +4,56 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QGraphicsItem
 
 from .style import AXIS_HEIGHT, AXIS_WIDTH, label_extent, thinned_ticks, tick_font
+
+
+class FastImageItem(pg.ImageItem):
+    """An ImageItem for float matrices with fixed levels and a 256-colour lookup table.
+
+    pyqtgraph's own render rebuilds an indexed colour table with 256 Python calls on every frame,
+    and QPainter then converts the indexed image on every draw. Here the colours are a cached
+    table of premultiplied ARGB32 words: two numpy passes map the floats to indices, one take()
+    maps indices to pixels, and the QImage is in the format QPainter draws fastest. NaN (a
+    masked cell) is transparent."""
+
+    NAN_INDEX = 255  # the colours use indices 0..254
+
+    def setLookupTable(self, lut, update: bool = True) -> None:
+        lut = np.asarray(lut, dtype=np.uint32)[:255, :3]  # (255, 3)
+        words = np.zeros(256, dtype=np.uint32)
+        words[: len(lut)] = 0xFF000000 | (lut[:, 0] << 16) | (lut[:, 1] << 8) | lut[:, 2]
+        self._argb = words  # index NAN_INDEX stays 0: fully transparent
+        super().setLookupTable(np.asarray(lut, dtype=np.uint8), update)
+
+    def argb_pixels(self, data: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
+        """Map float values (any leading shape) to premultiplied ARGB32 words with this item's
+        colours: (..., rows, cols) float -> (..., rows, cols) uint32."""
+        lo, hi = float(levels[0]), float(levels[1])
+        buf = np.subtract(data, lo, dtype=np.float32)
+        buf *= 255.0 / (hi - lo) if hi > lo else 0.0
+        np.clip(buf, 0, self.NAN_INDEX - 1, out=buf)
+        nan = np.isnan(buf)
+        if nan.any():
+            buf[nan] = 0  # NaN has no integer value
+            index = buf.astype(np.uint8)
+            index[nan] = self.NAN_INDEX
+        else:
+            index = buf.astype(np.uint8)
+        return self._argb.take(index)
+
+    def render(self) -> None:
+        img, levels = self.image, self.levels
+        if img is None or img.ndim != 2 or img.size == 0 or levels is None or getattr(self, "_argb", None) is None:
+            return super().render()
+        self._pixels = self.argb_pixels(img, levels)  # the QImage shares this memory
+        rows, cols = self._pixels.shape
+        self.qimage = QImage(self._pixels.data, cols, rows, self._pixels.strides[0],
+                             QImage.Format.Format_ARGB32_Premultiplied)
+        self._renderRequired = False
+        self._unrenderable = False
 
 
 class MatrixPlot(pg.PlotItem):
@@ -16,7 +64,7 @@ class MatrixPlot(pg.PlotItem):
 
     def __init__(self, title: str = "", lut: np.ndarray | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = FastImageItem(axisOrder="row-major")
         if lut is not None:
             self.image.setLookupTable(lut)
         self.addItem(self.image)
@@ -29,6 +77,7 @@ class MatrixPlot(pg.PlotItem):
             ax = self.getAxis(side)
             ax.setStyle(tickFont=tick_font(), tickLength=-3, autoExpandTextSpace=False, hideOverlappingLabels=False)
             ax.enableAutoSIPrefix(False)  # token labels, not numbers; also skips a label re-render per range change
+            ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # redrawn only when its ticks change
         for side in ("top", "right"):  # hidden, but they follow the range and re-render a label each time
             self.getAxis(side).enableAutoSIPrefix(False)
         self.getAxis("left").setWidth(AXIS_WIDTH)

@@ -10,11 +10,15 @@ from explorer.engine import AttentionEngine, single_vs_mean, trace_metrics
 
 
 def shown(win):
-    return [p.image.image for p in win.heads_view.plots]
+    return [image.image for image in win.heads_view.images]
 
 
-def axis_labels(plot, side):
-    return [label for _, label in plot.getAxis(side)._tickLevels[0]]
+def axis_labels(view, side):
+    """The tick labels of the heads grid's shared axis, for the first panel row / column."""
+    ticks = view.plot.getAxis(side)._tickLevels[0]
+    n = view.mosaic.n
+    first = view.mosaic.origin(0)[1 if side == "left" else 0]
+    return [label for pos, label in ticks if first <= pos < first + n]
 
 
 def test_object_names_and_types(window):
@@ -30,7 +34,8 @@ def test_object_names_and_types(window):
 
 def test_default_window_shows_the_engine_weights(window):
     state = window.state
-    assert state.n_heads == 8 and len(window.heads_view.plots) == 8
+    assert state.n_heads == 8 and len(window.heads_view.images) == 8
+    assert sum(isinstance(i, pg.ImageItem) and i.isVisible() for i in window.heads_view.plot.items) == 8
     expected = AttentionEngine().compute(state.config, state.tokens).weights
     for i, img in enumerate(shown(window)):
         assert img.dtype == np.float32 and img.flags.c_contiguous
@@ -43,7 +48,7 @@ def test_each_slider_updates_state_and_panels(window, qtbot):
     c = window.controls
     c.heads_slider.setValue(16)
     window.flush()
-    assert window.state.n_heads == 16 and len(window.heads_view.plots) == 16
+    assert window.state.n_heads == 16 and len(window.heads_view.images) == 16
     c.d_model_slider.setValue(128)
     window.flush()
     assert window.state.d_model == 128 and window.state.d_k == 8
@@ -62,8 +67,8 @@ def test_each_slider_updates_state_and_panels(window, qtbot):
 
 def test_heads_change_draws_on_the_next_event_loop_turn(window, qtbot):
     window.controls.heads_slider.setValue(2)
-    qtbot.waitUntil(lambda: len(window.heads_view.plots) == 2, timeout=2000)
-    assert [p.titleLabel.text for p in window.heads_view.plots] == ["Head 1", "Head 2"]
+    qtbot.waitUntil(lambda: len(window.heads_view.images) == 2, timeout=2000)
+    assert [t.toPlainText() for t in window.heads_view.titles] == ["Head 1", "Head 2"]
 
 
 def test_invalid_heads_value_is_never_reached(window):
@@ -75,16 +80,16 @@ def test_invalid_heads_value_is_never_reached(window):
             assert window.state.d_model % window.state.n_heads == 0
             assert c.heads_slider.value() == window.state.n_heads
         window.flush()
-        assert len(window.heads_view.plots) == window.state.n_heads
+        assert len(window.heads_view.images) == window.state.n_heads
 
 
 def test_typing_text_updates_the_axis_tokens(window, qtbot):
     window.controls.text_input.setPlainText("注意力 is all")
     window.flush()
     assert window.state.tokens == ["注", "意", "力", "is", "all"]
-    plot = window.heads_view.plots[0]
-    assert axis_labels(plot, "left") == ["注", "意", "力", "is", "all"]
-    assert axis_labels(plot, "bottom")[0] == "注"
+    view = window.heads_view
+    assert axis_labels(view, "left") == ["注", "意", "力", "is", "all"]
+    assert axis_labels(view, "bottom") == ["注", "意", "力", "is", "all"]
     assert window.controls.tokens_slider.maximum() == 5
     assert window.controls.tokens_value.text() == "5/5"
 
@@ -93,16 +98,14 @@ def test_long_text_is_thinned_on_the_axes(window):
     window.controls.text_input.setPlainText(" ".join(f"word{i}" for i in range(200)))
     window.controls.heads_slider.setValue(16)
     window.flush()
-    plot = window.heads_view.plots[0]
-    labels = axis_labels(plot, "left")
+    labels = axis_labels(window.heads_view, "left")
     assert 1 < len(labels) < 200
     assert labels[0] == "word0"
 
 
 def test_hover_readout_names_head_tokens_and_value(window, qtbot):
     view = window.heads_view
-    plot = view.plots[2]
-    scene_pos = plot.getViewBox().mapViewToScene(QPointF(1.5, 7.5))  # key 1 "animal", query 7 "it"
+    scene_pos = view.cell_center(2, 7, 1)  # head 3: query 7 "it", key 1 "animal"
     qtbot.mouseMove(view.viewport(), view.mapFromScene(scene_pos))
     qtbot.waitUntil(lambda: window.hover_label.text() != "", timeout=2000)
     w = window.pair.multi.weights[2, 7, 1]
@@ -134,13 +137,14 @@ def test_scaling_and_positions_toggles(window):
 
 def test_clicking_a_head_enlarges_it_and_escape_returns(window, qtbot):
     view = window.heads_view
-    scene_pos = view.plots[4].getViewBox().mapViewToScene(QPointF(2.5, 2.5))
+    scene_pos = view.cell_center(4, 2, 2)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(scene_pos))
-    qtbot.waitUntil(lambda: len(view.plots) == 1, timeout=2000)
+    qtbot.waitUntil(lambda: len(view.images) == 1, timeout=2000)
     assert view.focused == 4
-    np.testing.assert_allclose(view.plots[0].image.image, window.pair.multi.weights[4], rtol=1e-6)
+    assert view.titles[0].toPlainText().startswith("Head 5")
+    np.testing.assert_allclose(view.images[0].image, window.pair.multi.weights[4], rtol=1e-6)
     qtbot.keyClick(view, Qt.Key.Key_Escape)
-    assert view.focused is None and len(view.plots) == 8
+    assert view.focused is None and len(view.images) == 8
 
 
 def test_model_to_widget_updates_do_not_loop(window):
