@@ -198,13 +198,11 @@ class HeadsView(pg.GraphicsLayoutWidget):
         for r in range(m.rows):
             y0 = m.origin(r * m.cols)[1]
             left += [(y0 + i + 0.5, labels[i]) for i in range(0, m.n, stride_y)]
-        last_row_start = (m.rows - 1) * m.cols
         for c in range(m.cols):
             x0 = m.origin(c)[0]
             bottom += [(x0 + j + 0.5, labels[j]) for j in range(0, m.n, stride_x)]
         self.plot.getAxis("left").setTicks([left, []])
         self.plot.getAxis("bottom").setTicks([bottom, []])
-        self.tick_labels = {"left": left, "bottom": bottom, "last_row_start": last_row_start}
 
     # ---- interaction ------------------------------------------------------------------------
     def cell_under(self, scene_pos) -> tuple[int, int, int] | None:

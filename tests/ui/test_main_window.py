@@ -1,7 +1,7 @@
 """The live window, driven through its widgets; assertions read what is on screen."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QPlainTextEdit, QSlider, QSpinBox
 
 import pyqtgraph as pg

@@ -1,5 +1,4 @@
 """The step-through and the example library, driven through the window."""
-import math
 
 import numpy as np
 import pytest
