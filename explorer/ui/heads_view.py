@@ -142,7 +142,8 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self._layout_if_needed()
 
     def _show_heads(self, shown: tuple[int, ...]) -> None:
-        """Take as many image/title pairs from the pool as there are heads to show."""
+        """Put one image/title pair per head to show in the view, taken from a pool; pairs not
+        needed leave the scene, so the view holds exactly one ImageItem per head shown."""
         self._shown = shown
         while len(self._pool) < len(shown):
             image = FastImageItem(axisOrder="row-major")
@@ -150,13 +151,14 @@ class HeadsView(pg.GraphicsLayoutWidget):
             title = pg.TextItem(anchor=(0.5, 1.0), color="k")
             title.setFont(tick_font())
             title.textItem.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # a blit, not a text layout
-            self.plot.addItem(image)
-            self.plot.addItem(title)
             self._pool.append((image, title))
+        in_view = set(self.plot.items)
         for k, (image, title) in enumerate(self._pool):
-            visible = k < len(shown)
-            image.setVisible(visible)
-            title.setVisible(visible)
+            for item in (image, title):
+                if k < len(shown) and item not in in_view:
+                    self.plot.addItem(item)
+                elif k >= len(shown) and item in in_view:
+                    self.plot.removeItem(item)
         self.images = [img for img, _ in self._pool[: len(shown)]]
         self.titles = [t for _, t in self._pool[: len(shown)]]
         for title, head in zip(self.titles, shown):

@@ -35,7 +35,7 @@ def test_object_names_and_types(window):
 def test_default_window_shows_the_engine_weights(window):
     state = window.state
     assert state.n_heads == 8 and len(window.heads_view.images) == 8
-    assert sum(isinstance(i, pg.ImageItem) and i.isVisible() for i in window.heads_view.plot.items) == 8
+    assert sum(isinstance(i, pg.ImageItem) for i in window.heads_view.plot.items) == 8
     expected = AttentionEngine().compute(state.config, state.tokens).weights
     for i, img in enumerate(shown(window)):
         assert img.dtype == np.float32 and img.flags.c_contiguous
@@ -49,6 +49,7 @@ def test_each_slider_updates_state_and_panels(window, qtbot):
     c.heads_slider.setValue(16)
     window.flush()
     assert window.state.n_heads == 16 and len(window.heads_view.images) == 16
+    assert sum(isinstance(i, pg.ImageItem) for i in window.heads_view.plot.items) == 16
     c.d_model_slider.setValue(128)
     window.flush()
     assert window.state.d_model == 128 and window.state.d_k == 8
@@ -81,6 +82,8 @@ def test_invalid_heads_value_is_never_reached(window):
             assert c.heads_slider.value() == window.state.n_heads
         window.flush()
         assert len(window.heads_view.images) == window.state.n_heads
+        in_view = [i for i in window.heads_view.plot.items if isinstance(i, pg.ImageItem)]
+        assert len(in_view) == window.state.n_heads
 
 
 def test_typing_text_updates_the_axis_tokens(window, qtbot):
