@@ -5,8 +5,6 @@
 full trace    every result cache empty: x, the projections, the scores and every later stage,
               all forced. The parameters (embeddings, W matrices, positional encodings) are
               generated once and reused, as a loaded model's weights would be.
-known words   a new sequence whose words the engine has projected before (typing, pasting):
-              token rows come from the cache, the scores onward are computed, all forced.
 heads-only    the head count moves down the slider 16 -> 8 -> 4 -> 2 -> 1 -> 16 ... on the same
               tokens; projections come from the cache, coarser scores are sums of cached finer
               ones; "weights" is what the live view needs, "all" forces every later stage too.
@@ -45,7 +43,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"allocator tuned (as in the app): {tune_allocator()}")
     results = {}
-    cols = ("full_trace_ms", "known_words_ms", "heads_only_weights_ms", "heads_only_all_ms", "heads_8_to_16_ms")
+    cols = ("full_trace_ms", "heads_only_weights_ms", "heads_only_all_ms", "heads_8_to_16_ms")
     print(f"{'tokens':>6} " + " ".join(f"{c.replace('_ms', ''):>16}" for c in cols))
     for n in (64, 128, 256):
         vocab = [f"w{i}" for i in range(n)]
@@ -73,18 +71,11 @@ def main() -> None:
             return time.perf_counter() - t0
 
         f = median_ms(full, args.repeats)
-
-        def known(i):
-            eng._traces.clear()
-            eng._scores.clear()
-            force_all(eng.compute(CFG16, vocab[i % n:] + vocab[: i % n] if i % n else vocab[::-1]))
-
-        kw = median_ms(known, args.repeats)
         eng.clear(keep_projections=True)
         hw = median_ms(heads_only, args.repeats)
         ha = median_ms(lambda i: heads_only(i, True), args.repeats)
         up = statistics.median(up_to_16(i) for i in range(args.repeats)) * 1e3
-        row = dict(zip(cols, (round(f, 3), round(kw, 3), round(hw, 3), round(ha, 3), round(up, 3))))
+        row = dict(zip(cols, (round(f, 3), round(hw, 3), round(ha, 3), round(up, 3))))
         results[n] = row
         print(f"{n:>6} " + " ".join(f"{row[c]:>16.3f}" for c in cols) + "  (ms)")
     print("targets: full trace @128 <= 3 ms, heads-only @256 <= 4 ms")

@@ -20,8 +20,6 @@ _FLOAT_MAX = np.finfo(np.float64).max
 # Below this bound on |logit|, exp() cannot overflow even summed over MAX_TOKENS keys, so the
 # softmax may skip subtracting the row maximum (one pass less over an (h, n, n) array).
 _SAFE_LOGIT = 300.0
-# Token rows kept per (seed, d_model) before that table starts afresh.
-_MAX_CACHED_TOKENS = 8192
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -146,7 +144,9 @@ def _scaled_scores(cfg: AttentionConfig, scores: np.ndarray, q: np.ndarray, k: n
     scale = cfg.scale
     if np.isfinite(scale):
         # Cauchy-Schwarz: |q_i . k_j| <= |q_i| |k_j|, a bound on every logit from (h, n) norms
-        bound = scale * np.linalg.norm(q, axis=-1).max() * np.linalg.norm(k, axis=-1).max()
+        q_sq = np.einsum("hnd,hnd->hn", q, q).max()  # (h, n, d_k) -> largest |q_i|^2
+        k_sq = np.einsum("hnd,hnd->hn", k, k).max()
+        bound = scale * np.sqrt(q_sq * k_sq)
         if bound < _SAFE_LOGIT:
             return np.multiply(scores, scale), True
     with np.errstate(over="ignore", invalid="ignore"):
@@ -199,10 +199,9 @@ class AttentionEngine:
     """Computes traces, reusing work a change did not touch.
 
     Caches (each exact, keyed by everything its result depends on):
-      * projections per (seed, d_model): each distinct token's embedding and its rows of
-        E @ [W_Q | W_K | W_V], and each position's encoding and its projection, so a new text or
-        a new token count only projects tokens never seen before; a prefix of the last sequence
-        (the token slider moving down) is a slice of its rows;
+      * projections per (seed, d_model, positional): x and x @ [W_Q | W_K | W_V] of the last
+        sequence; a new sequence reuses the rows of its common prefix with it (the token slider,
+        typing at the end) and projects only the rest;
       * raw scores per (seed, d_model, positional, n_heads): a prefix of the cached tokens is a
         top-left block of the cached scores. Coarser head counts are sums of finer ones
         (sum over a group of heads of Q_h K_h^T = the merged head's QK^T), so h = 8 or the
@@ -211,7 +210,6 @@ class AttentionEngine:
     """
 
     def __init__(self, max_traces: int = 8) -> None:
-        self._proj: OrderedDict[tuple, dict] = OrderedDict()
         self._pos: OrderedDict[tuple, tuple] = OrderedDict()
         self._last: OrderedDict[tuple, tuple] = OrderedDict()
         self._scores: OrderedDict[tuple, tuple] = OrderedDict()
@@ -223,9 +221,8 @@ class AttentionEngine:
 
     def clear(self, *, keep_projections: bool = False) -> None:
         """Forget cached results. The parameters and what depends on nothing else (W_Q|W_K|W_V
-        side by side, the positional encodings and their projections) are kept."""
+        side by side, the positional encodings) are kept."""
         if not keep_projections:
-            self._proj.clear()
             self._last.clear()
         self._scores.clear()
         self._traces.clear()
@@ -239,51 +236,38 @@ class AttentionEngine:
 
     # 1) + 2): x and the three projections side by side, (n, d_model) and (n, 3 * d_model)
     def _projections(self, cfg: AttentionConfig, tokens: list[str]):
-        """x = (E + PE) / sqrt(d_model) is linear, so x @ W = (E @ W + PE @ W) / sqrt(d_model):
-        a token's projected row and a position's projected row are each computed once and then
-        reused at any position, in any text, for any head count."""
-        d = cfg.d_model
-        last_key = (cfg.seed, d, cfg.positional)
-        last = self._last.get(last_key)
-        if last is not None and _common_prefix(last[0], tokens) == len(tokens):
-            self._last.move_to_end(last_key)  # a prefix of the last sequence: its rows, sliced
-            return last[1][: len(tokens)], last[2][: len(tokens)]
-        key = (cfg.seed, d)
-        table = self._proj.get(key)
-        if table is None or len(table) > _MAX_CACHED_TOKENS:
-            table = {}
-        self._remember(self._proj, key, table, 2)
-        missing = list(dict.fromkeys(t for t in tokens if t not in table))
-        if missing:
-            e = token_embeddings(cfg.seed, missing, d)  # (m, d_model)
-            e_proj = e @ self._w_qkv(cfg)  # (m, d_model) @ (d_model, 3 * d_model) -> (m, 3 * d_model)
-            for i, t in enumerate(missing):
-                table[t] = (e[i], e_proj[i])
-            self.stats["projection_rows_computed"] += len(missing)
-        n = len(tokens)
-        rows = [table[t] for t in tokens]
-        x = np.stack([r[0] for r in rows])  # (n, d_model)
-        qkv = np.stack([r[1] for r in rows])  # (n, 3 * d_model)
+        """Rows are per token and position, so the rows of the longest common prefix with the
+        last sequence at these sizes are reused and only the rest is projected, in one product."""
+        d, n = cfg.d_model, len(tokens)
+        key = (cfg.seed, d, cfg.positional)
+        last = self._last.get(key)
+        p = 0
+        if last is not None:
+            p = _common_prefix(last[0], tokens)
+            if p == n:  # a prefix of the last sequence (the token slider moving down): sliced
+                self._last.move_to_end(key)
+                return last[1][:n], last[2][:n]
+        x_new = token_embeddings(cfg.seed, tokens[p:], d)  # (n - p, d_model)
         if cfg.positional == "sinusoidal":
-            pe, pe_proj = self._positions(cfg, n)
-            x += pe
-            qkv += pe_proj
-        inv = 1.0 / np.sqrt(d)
-        x *= inv
-        qkv *= inv
-        self._remember(self._last, last_key, (tuple(tokens), _frozen(x), _frozen(qkv)), 4)
+            x_new += self._positions(d, n)[p:n]
+        x_new *= 1.0 / np.sqrt(d)
+        qkv_new = x_new @ self._w_qkv(cfg)  # (n - p, d_model) @ (d_model, 3 * d_model)
+        self.stats["projection_rows_computed"] += n - p
+        if p:
+            x = np.concatenate([last[1][:p], x_new])  # (n, d_model)
+            qkv = np.concatenate([last[2][:p], qkv_new])  # (n, 3 * d_model)
+        else:
+            x, qkv = x_new, qkv_new
+        self._remember(self._last, key, (tuple(tokens), _frozen(x), _frozen(qkv)), 4)
         return x, qkv
 
-    def _positions(self, cfg: AttentionConfig, n: int):
-        """Positional encodings and their projections for positions 0 .. n-1 (grown by doubling)."""
-        key = (cfg.seed, cfg.d_model)
-        hit = self._pos.get(key)
-        if hit is None or hit[0].shape[0] < n:
-            size = max(n, 2 * hit[0].shape[0] if hit is not None else 64)
-            pe = positional_encoding(size, cfg.d_model)  # (size, d_model)
-            hit = (_frozen(pe), _frozen(pe @ self._w_qkv(cfg)))  # (size, 3 * d_model)
-        self._remember(self._pos, key, hit, 4)
-        return hit[0][:n], hit[1][:n]
+    def _positions(self, d_model: int, n: int) -> np.ndarray:
+        """Sinusoidal encodings of positions 0 .. n-1, (n, d_model), from a table grown by doubling."""
+        table = self._pos.get(d_model)
+        if table is None or table.shape[0] < n:
+            table = _frozen(positional_encoding(max(n, 2 * table.shape[0] if table is not None else 64), d_model))
+        self._remember(self._pos, d_model, table, 8)
+        return table[:n]
 
     def _w_qkv(self, cfg: AttentionConfig) -> np.ndarray:
         key = (cfg.seed, cfg.d_model)

@@ -9,8 +9,9 @@ each token vector in TILE-long chunks, so cropping never depends on the size ask
 what keeps the pictures continuous while the d_model slider moves.
 
 Scale: matrix entries are N(0, 1) whatever d_model is (nesting forbids a 1/sqrt(d_model) factor
-in the weights), so the attention input carries it instead: x = (embedding + position) / sqrt(d_model)
-has rows of norm ~1.2 at every d_model, and q, k, v entries and q.k/sqrt(d_k) stay O(1).
+in the weights), so the attention input carries it instead (see AttentionEngine._projections):
+x = (embedding + position) / sqrt(d_model) has rows of norm ~1.2 at every d_model, and q, k, v
+entries and q.k/sqrt(d_k) stay O(1).
 """
 from __future__ import annotations
 
@@ -82,12 +83,3 @@ def positional_encoding(n: int, d_model: int, start: int = 0) -> np.ndarray:
     pe[:, 0::2] = np.sin(angle)
     pe[:, 1::2] = np.cos(angle[:, : d_model // 2])
     return pe
-
-
-def attention_input(seed: int, tokens, d_model: int, positional: str, start: int = 0) -> np.ndarray:
-    """x = (embedding + position) / sqrt(d_model): (n, d_model), rows of norm about 1."""
-    x = token_embeddings(seed, tokens, d_model)
-    if positional == "sinusoidal":
-        x += positional_encoding(len(tokens), d_model, start)
-    x /= math.sqrt(d_model)
-    return x
