@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import sys
 import time
 
 from explorer.engine import AttentionConfig, AttentionEngine
 from explorer.engine.memory import tune_allocator
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ is not a package
+from probe import cpu_probe_ms  # noqa: E402
 
 CFG16 = AttentionConfig(d_model=512, n_heads=16)
 
@@ -41,7 +46,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=40)
     args = ap.parse_args()
-    print(f"allocator tuned (as in the app): {tune_allocator()}")
+    probe = cpu_probe_ms()
+    print(f"allocator tuned (as in the app): {tune_allocator()}; cpu probe {probe} ms (see benchmarks/probe.py)")
     results = {}
     cols = ("full_trace_ms", "heads_only_weights_ms", "heads_only_all_ms", "heads_8_to_16_ms")
     print(f"{'tokens':>6} " + " ".join(f"{c.replace('_ms', ''):>16}" for c in cols))
@@ -79,7 +85,8 @@ def main() -> None:
         results[n] = row
         print(f"{n:>6} " + " ".join(f"{row[c]:>16.3f}" for c in cols) + "  (ms)")
     print("targets: full trace @128 <= 3 ms, heads-only @256 <= 4 ms")
-    print(json.dumps({"benchmark": "engine", "d_model": 512, "n_heads": 16, "results": results}))
+    print(json.dumps({"benchmark": "engine", "d_model": 512, "n_heads": 16, "cpu_probe_ms": probe,
+                      "results": results}))
 
 
 if __name__ == "__main__":
