@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from ..engine import Trace
 from .grid import grid_columns
-from .matrix_plot import FastImageItem
+from .matrix_plot import FastImageItem, token_axes
 from .style import AXIS_HEIGHT, AXIS_WIDTH, WEIGHTS_CMAP, colormap, label_extent, lut, nice_max, tick_font
 
 
@@ -87,7 +87,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.setToolTip(tr("Attention weights of every head: row = query token, column = key token.\n"
                            "Hover a cell to read it; click a head to enlarge it (click again or Esc to go back)."))
         self._lut = lut(WEIGHTS_CMAP)
-        self.plot = pg.PlotItem()
+        self.plot = pg.PlotItem(axisItems=token_axes())
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetrics, QImage, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from .style import AXIS_HEIGHT, AXIS_WIDTH, label_extent, thinned_ticks, tick_font
@@ -56,6 +56,51 @@ class FastImageItem(pg.ImageItem):
         self._unrenderable = False
 
 
+class TokenAxis(pg.AxisItem):
+    """An axis whose ticks are set explicitly (token labels): it places each label from the
+    value-to-pixel mapping alone. pyqtgraph's generic path measures every label's text box each
+    time the axis is redrawn, which for a few hundred token labels is most of a frame."""
+
+    def generateDrawSpecs(self, p):
+        if not self._tickLevels or not self._tickLevels[0] or self.orientation not in ("left", "bottom"):
+            return super().generateDrawSpecs(p)
+        font = self.style["tickFont"] or p.font()
+        p.setFont(font)
+        line = QFontMetrics(font).height()
+        bounds = self.mapRectFromParent(self.geometry())
+        lo, hi = self.range
+        dif = hi - lo
+        if dif == 0:
+            return None
+        offset = self.style["tickTextOffset"][0 if self.orientation == "left" else 1]
+        texts = []
+        if self.orientation == "left":
+            scale = -bounds.height() / dif  # the same mapping as AxisItem.generateDrawSpecs
+            shift = lo * scale - bounds.height()
+            width = bounds.width() - offset
+            for value, label in self._tickLevels[0]:
+                y = value * scale - shift
+                texts.append((QRectF(bounds.left(), y - line / 2, width, line), _RIGHT, label))
+            axis = (QPen(Qt.PenStyle.NoPen), bounds.topRight(), bounds.bottomRight())
+        else:
+            scale = bounds.width() / dif
+            shift = lo * scale
+            room = max(8.0, bounds.width() / max(1, len(self._tickLevels[0])) * 2)
+            for value, label in self._tickLevels[0]:
+                x = value * scale - shift
+                texts.append((QRectF(x - room / 2, bounds.top() + offset, room, line), _CENTRE, label))
+            axis = (QPen(Qt.PenStyle.NoPen), bounds.topLeft(), bounds.topRight())
+        return axis, [], texts
+
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+
+
+def token_axes() -> dict:
+    return {"left": TokenAxis("left"), "bottom": TokenAxis("bottom")}
+
+
 class MatrixPlot(pg.PlotItem):
     """Rows top to bottom, columns left to right, one cell per unit square.
 
@@ -63,7 +108,7 @@ class MatrixPlot(pg.PlotItem):
     levels, a shared lookup table): the fast path for live updates."""
 
     def __init__(self, title: str = "", lut: np.ndarray | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
+        super().__init__(axisItems=token_axes(), **kwargs)
         self.image = FastImageItem(axisOrder="row-major")
         if lut is not None:
             self.image.setLookupTable(lut)
