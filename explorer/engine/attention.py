@@ -31,7 +31,7 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 class Trace:
     """Every stage of one attention computation. Arrays are read-only float64.
 
-    Stages 5, 6, 8, 9 and 10 are computed on first access (and then kept): the live heads view
+    Stages 3, 5, 6, 8, 9 and 10 are computed on first access (and then kept): the live heads view
     only needs the weights, and a slider tick should not pay for what nobody draws."""
 
     config: AttentionConfig
@@ -46,10 +46,6 @@ class Trace:
     q_proj: np.ndarray  # (n, d_model)
     k_proj: np.ndarray  # (n, d_model)
     v_proj: np.ndarray  # (n, d_model)
-    # 3) split into heads: head i is columns i*d_k .. (i+1)*d_k - 1
-    q: np.ndarray  # (n_heads, n, d_k)
-    k: np.ndarray  # (n_heads, n, d_k)
-    v: np.ndarray  # (n_heads, n, d_k)
     # 4) raw scores q.k^T, before scaling, temperature and mask
     scores: np.ndarray  # (n_heads, n, n)
     # 6) allowed[i, j] is True where query i may attend to key j
@@ -62,10 +58,28 @@ class Trace:
         """5) the factor on the raw scores: (1/sqrt(d_k) if scaled) / temperature."""
         return self.config.scale
 
+    # 3) split into heads: head i is columns i*d_k .. (i+1)*d_k - 1 of q_proj, k_proj, v_proj
+    @cached_property
+    def q(self) -> np.ndarray:
+        """(n_heads, n, d_k)"""
+        return _frozen(np.ascontiguousarray(split_heads(self.q_proj, self.n_heads)))
+
+    @cached_property
+    def k(self) -> np.ndarray:
+        """(n_heads, n, d_k)"""
+        return _frozen(np.ascontiguousarray(split_heads(self.k_proj, self.n_heads)))
+
+    @cached_property
+    def v(self) -> np.ndarray:
+        """(n_heads, n, d_k)"""
+        return _frozen(np.ascontiguousarray(split_heads(self.v_proj, self.n_heads)))
+
     @cached_property
     def scaled_scores(self) -> np.ndarray:
         """5) scores * scale: (n_heads, n, n), saturating at the largest float."""
-        return _frozen(_scaled_scores(self.config, self.scores, self.q, self.k)[0])
+        h = self.n_heads
+        return _frozen(_scaled_scores(self.config, self.scores, split_heads(self.q_proj, h),
+                                      split_heads(self.k_proj, h))[0])
 
     @cached_property
     def masked_scores(self) -> np.ndarray:
@@ -324,9 +338,8 @@ class AttentionEngine:
         x, qkv = self._projections(cfg, tokens)
         q_proj, k_proj, v_proj = qkv[:, :d], qkv[:, d:2 * d], qkv[:, 2 * d:]  # each (n, d_model)
         # 3) split into heads
-        q = _frozen(np.ascontiguousarray(split_heads(q_proj, h)))  # (h, n, d_k)
-        k = _frozen(np.ascontiguousarray(split_heads(k_proj, h)))  # (h, n, d_k)
-        v = _frozen(np.ascontiguousarray(split_heads(v_proj, h)))  # (h, n, d_k)
+        q = split_heads(q_proj, h)  # (h, n, d_k) views; the trace makes contiguous copies if asked
+        k = split_heads(k_proj, h)  # (h, n, d_k)
         # 4) raw scores
         scores = self._raw_scores(cfg, tokens, q, k)  # (h, n, n)
         # 5) scale, 6) mask, 7) softmax, fused (the trace derives stages 5 and 6 when asked)
@@ -344,9 +357,6 @@ class AttentionEngine:
             q_proj=q_proj,
             k_proj=k_proj,
             v_proj=v_proj,
-            q=q,
-            k=k,
-            v=v,
             scores=scores,
             allowed=_frozen(allowed),
             weights=_frozen(weights),
