@@ -99,3 +99,4 @@ def test_setters_clamp_to_the_app_ranges():
     assert s.temperature == 20.0
     with pytest.raises(ValueError, match="Unknown positional mode"):
         s.set_positional("rope")
+

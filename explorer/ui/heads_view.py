@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from ..engine import Trace
 from .grid import grid_columns
 from .matrix_plot import FastImageItem, token_axes
-from .style import AXIS_HEIGHT, AXIS_WIDTH, WEIGHTS_CMAP, colormap, label_extent, lut, nice_max, tick_font
+from .style import AXIS_HEIGHT, AXIS_WIDTH, WEIGHTS_CMAP, colormap, label_extent, lut, steady_top, tick_font
 
 
 def tr(text: str) -> str:
@@ -132,7 +132,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
         shown = (self.focused,) if self.focused is not None else tuple(range(trace.n_heads))
         if shown != self._shown:
             self._show_heads(shown)
-        vmax = nice_max(float(trace.weights.max()))
+        vmax = steady_top(self.levels[1], float(trace.weights.max()))
         if (0.0, vmax) != self.levels:
             self.levels = (0.0, vmax)
             self.colorbar.setLevels(self.levels)  # a legend only: the images get their levels below

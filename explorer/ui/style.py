@@ -40,6 +40,14 @@ def nice_max(value: float) -> float:
     return min(1.0, math.ceil(value / step) * step) if value <= 1 else math.ceil(value / step) * step
 
 
+def steady_top(current: float, data_max: float) -> float:
+    """The colour-bar top for ``data_max``, kept at ``current`` while the data still fills more
+    than half of it: during a drag the scale (and the colour bar's labels) don't flicker."""
+    if 0.5 * current <= data_max <= current:
+        return current
+    return nice_max(data_max)
+
+
 def short_label(token: str, limit: int = 8) -> str:
     return token if len(token) <= limit else token[: limit - 1] + "…"
 

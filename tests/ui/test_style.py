@@ -1,0 +1,17 @@
+"""Small pure helpers of the views."""
+from explorer.ui.style import nice_max, steady_top, thinned_ticks
+
+
+def test_colour_bar_top_is_steady_while_the_data_fills_half_of_it():
+    assert nice_max(0.37) == 0.4
+    assert steady_top(0.4, 0.25) == 0.4  # still more than half: keep the scale
+    assert steady_top(0.4, 0.41) == 0.45  # above the top: grow
+    assert steady_top(0.4, 0.1) == 0.1  # less than half: shrink to fit
+
+
+def test_thinned_ticks_keep_labels_apart():
+    labels = [f"t{i}" for i in range(100)]
+    ticks = thinned_ticks(labels, label_px=12, pixels=300)  # 3 px per cell, 12 px per label
+    assert [pos for pos, _ in ticks][:3] == [0.5, 4.5, 8.5]
+    assert ticks[1][1] == "t4" and len(ticks) == 25
+    assert thinned_ticks(labels[:5], 12, 300) == [(i + 0.5, f"t{i}") for i in range(5)]
