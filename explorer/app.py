@@ -33,6 +33,35 @@ def create_main_window(state=None, library=None):
     return MainWindow(state, library=library)
 
 
+def error_hook(window, show=None):
+    """A sys.excepthook for the window: an unexpected exception in a slot must not vanish into
+    stderr or take the window down. It is shown as a short message (the traceback under
+    "Show Details…"), and the window, with all the user's settings, keeps running."""
+    import traceback
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    showing = []
+
+    def hook(kind, value, tb) -> None:
+        details = "".join(traceback.format_exception(kind, value, tb))
+        sys.stderr.write(details)
+        if showing:  # one message at a time; the rest are on stderr
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("App", "Attention Explorer"),
+                          QCoreApplication.translate("App", "Something went wrong: {0}\nYour settings are kept; "
+                                                     "you can go on working.").format(value), parent=window)
+        box.setDetailedText(details)
+        showing.append(box)
+        try:
+            (show or QMessageBox.exec)(box)
+        finally:
+            showing.clear()
+
+    return hook
+
+
 def run_gui() -> int:
     from .platform_check import missing_x11_packages, x11_help
 
@@ -42,6 +71,7 @@ def run_gui() -> int:
         return 2
     app = _ensure_app()
     window = create_main_window()
+    sys.excepthook = error_hook(window)
     window.show()
     return app.exec()
 

@@ -236,3 +236,20 @@ def test_status_bar_reports_times(window):
     window._update_labels()
     assert window.timing_label.text().startswith("compute ")
     assert window.heads_view.last_paint_ms > 0
+
+
+def test_unexpected_errors_become_a_message_and_the_window_stays(window, capsys):
+    from explorer.app import error_hook
+
+    shown = []
+    hook = error_hook(window, show=shown.append)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as e:
+        hook(type(e), e, e.__traceback__)
+    assert len(shown) == 1
+    box = shown[0]
+    assert "Something went wrong: boom" in box.text() and "settings are kept" in box.text()
+    assert "RuntimeError: boom" in box.detailedText()
+    assert "RuntimeError: boom" in capsys.readouterr().err
+    assert window.isVisible() and window.pair is not None
