@@ -6,7 +6,6 @@ divide d_model) and the widgets can simply mirror it.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -16,9 +15,6 @@ from .limits import (
     D_MODEL_MAX, D_MODEL_MIN, DEFAULT_D_MODEL, DEFAULT_HEADS, DEFAULT_TEXT, HEADS_MAX, HEADS_MIN, SEED_MAX,
     TEMPERATURE_MAX, TEMPERATURE_MIN, TOKENS_MAX,
 )
-
-FIELDS = ("text", "d_model", "n_heads", "n_tokens", "seed", "causal", "scaled", "temperature", "positional")
-
 
 class Signal:
     """A minimal observer list (the state must not depend on Qt)."""
@@ -88,7 +84,6 @@ class ExplorerState:
         self._engine = AttentionEngine(max_traces=6)
         self._last_good: TracePair | None = None
         self._text_cache: tuple[str, list[str], list[Notice]] | None = None
-        self.last_compute_ms = 0.0
 
     # ---- derived values -------------------------------------------------------------------
     def _analyse_text(self) -> tuple[list[str], list[Notice]]:
@@ -148,12 +143,10 @@ class ExplorerState:
         tokens = self.tokens
         if not tokens:
             return self._last_good
-        t0 = time.perf_counter()
         try:
             pair = self._engine.compute_pair(self.config, tokens)
         except ValueError:
             return self._last_good
-        self.last_compute_ms = (time.perf_counter() - t0) * 1e3
         self._last_good = pair
         return pair
 
@@ -233,11 +226,3 @@ class ExplorerState:
         elif "text" in settings:
             values["tokens_wanted"] = None
         self._set(**values)
-
-    def snapshot(self) -> dict:
-        """The settings as plain data (for QSettings, sessions and export captions)."""
-        return {
-            "text": self.text, "d_model": self.d_model, "n_heads": self.n_heads, "n_tokens": self.tokens_wanted,
-            "seed": self.seed, "causal": self.causal, "scaled": self.scaled, "temperature": self.temperature,
-            "positional": self.positional,
-        }

@@ -81,8 +81,6 @@ class CompareGraphics(pg.GraphicsLayoutWidget):
 class CompareView(QWidget):
     """The comparison panel: matrices, per-head metrics and the cost of each variant."""
 
-    METRIC_COLUMNS = ("entropy_bits", "entropy_norm", "distance", "diversity")
-
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("compare_view")

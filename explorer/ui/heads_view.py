@@ -121,10 +121,6 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     # ---- data -------------------------------------------------------------------------------
-    @property
-    def shown_heads(self) -> tuple[int, ...]:
-        return self._shown
-
     def set_trace(self, trace: Trace) -> None:
         self._trace = trace
         if self.focused is not None and self.focused >= trace.n_heads:

@@ -37,7 +37,6 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.pair: TracePair | None = None
         self.last_compute_ms = 0.0
-        self.last_update_ms = 0.0
         self.frames_drawn = 0
 
         # ---- views
@@ -182,9 +181,7 @@ class MainWindow(QMainWindow):
             self.compare_view.set_pair(pair)
             self.step_view.set_pair(pair)  # draws now only if its tab is showing
             self.frames_drawn += 1
-        t2 = time.perf_counter()
         self.last_compute_ms = (t1 - t0) * 1e3
-        self.last_update_ms = (t2 - t1) * 1e3
         extra = None
         if error is not None and error.key == "engine":
             extra = self.tr("Cannot compute: {0} The last good picture stays on screen.").format(error.args[0])

@@ -167,14 +167,3 @@ class MatrixPlot(pg.PlotItem):
         else:
             self.getAxis("bottom").setTicks([thinned_ticks(self._cols_short, self._col_px + 6, px[0]), []])
         self.getAxis("left").setTicks([thinned_ticks(self._rows_short, self._line_px + 1, px[1]), []])
-
-    def cell_at(self, scene_pos) -> tuple[int, int] | None:
-        """(row, col) under a scene position, or None outside the matrix."""
-        if not self.getViewBox().sceneBoundingRect().contains(scene_pos):
-            return None
-        p = self.getViewBox().mapSceneToView(scene_pos)
-        row, col = int(np.floor(p.y())), int(np.floor(p.x()))
-        rows, cols = self._shape
-        if 0 <= row < rows and 0 <= col < cols:
-            return row, col
-        return None
