@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from ..engine import Trace
 from .grid import grid_columns
-from .matrix_plot import FastImageItem, token_axes
+from .matrix_plot import FastImageItem, argb_pixels, argb_words, token_axes
 from .style import AXIS_HEIGHT, AXIS_WIDTH, WEIGHTS_CMAP, colormap, label_extent, lut, steady_top, tick_font
 
 
@@ -87,6 +87,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.setToolTip(tr("Attention weights of every head: row = query token, column = key token.\n"
                            "Hover a cell to read it; click a head to enlarge it (click again or Esc to go back)."))
         self._lut = lut(WEIGHTS_CMAP)
+        self._argb = argb_words(self._lut)
         self.plot = pg.PlotItem(axisItems=token_axes())
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -132,14 +133,18 @@ class HeadsView(pg.GraphicsLayoutWidget):
         if (0.0, vmax) != self.levels:
             self.levels = (0.0, vmax)
             self.colorbar.setLevels(self.levels)  # a legend only: the images get their levels below
-        for image, head in zip(self.images, self._shown):
-            image.setImage(np.ascontiguousarray(trace.weights[head], dtype=np.float32),
-                           autoLevels=False, levels=self.levels)
+        # every shown head in one pass: (h, n, n) float64 -> (k, n, n) contiguous float32 and uint32
+        weights = trace.weights if len(self._shown) == trace.n_heads else trace.weights[list(self._shown)]
+        data = weights.astype(np.float32)
+        pixels = argb_pixels(self._argb, data, self.levels)
+        for k, image in enumerate(self.images):
+            image.set_frame(data[k], self.levels, pixels[k])
         self._layout_if_needed()
 
     def _show_heads(self, shown: tuple[int, ...]) -> None:
-        """Put one image/title pair per head to show in the view, taken from a pool; pairs not
-        needed leave the scene, so the view holds exactly one ImageItem per head shown."""
+        """Put one image/title pair per head to show in the view, taken from a pool. Images not
+        needed leave the scene, so the view holds exactly one ImageItem per head shown; titles
+        not needed stay in it, hidden (cheaper than taking text items out and back in)."""
         self._shown = shown
         while len(self._pool) < len(shown):
             image = FastImageItem(axisOrder="row-major")
@@ -147,14 +152,15 @@ class HeadsView(pg.GraphicsLayoutWidget):
             title = pg.TextItem(anchor=(0.5, 1.0), color="k")
             title.setFont(tick_font())
             title.textItem.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # a blit, not a text layout
+            self.plot.addItem(title)
             self._pool.append((image, title))
         in_view = set(self.plot.items)
         for k, (image, title) in enumerate(self._pool):
-            for item in (image, title):
-                if k < len(shown) and item not in in_view:
-                    self.plot.addItem(item)
-                elif k >= len(shown) and item in in_view:
-                    self.plot.removeItem(item)
+            if k < len(shown) and image not in in_view:
+                self.plot.addItem(image)
+            elif k >= len(shown) and image in in_view:
+                self.plot.removeItem(image)
+            title.setVisible(k < len(shown))
         self.images = [img for img, _ in self._pool[: len(shown)]]
         self.titles = [t for _, t in self._pool[: len(shown)]]
         for title, head in zip(self.titles, shown):

@@ -10,6 +10,41 @@ from PySide6.QtWidgets import QGraphicsItem
 from .style import AXIS_HEIGHT, AXIS_WIDTH, label_extent, thinned_ticks, tick_font
 
 
+NAN_INDEX = 255  # colour indices run 0..254; 255 is a transparent pixel (NaN, a masked cell)
+
+
+def argb_words(lut) -> np.ndarray:
+    """A (256,) uint32 table of premultiplied ARGB32 words from a (>=255, 3+) uint8 colour table;
+    index NAN_INDEX stays 0, i.e. fully transparent."""
+    lut = np.asarray(lut, dtype=np.uint32)[:NAN_INDEX, :3]  # (255, 3)
+    words = np.zeros(256, dtype=np.uint32)
+    words[: len(lut)] = 0xFF000000 | (lut[:, 0] << 16) | (lut[:, 1] << 8) | lut[:, 2]
+    return words
+
+
+def argb_pixels(words: np.ndarray, data: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
+    """Map float values to ARGB32 words through ``words``: (..., rows, cols) float ->
+    (..., rows, cols) uint32. Values at or below levels[0] get colour 0, at or above levels[1]
+    colour 254, NaN the transparent word. One call maps every head of a frame at once."""
+    lo, hi = float(levels[0]), float(levels[1])
+    factor = 255.0 / (hi - lo) if hi > lo else 0.0
+    buf = np.empty(data.shape, dtype=np.float32)
+    if lo == 0.0:
+        np.multiply(data, factor, out=buf, casting="unsafe")  # weights: one pass, no shift
+    else:
+        np.subtract(data, lo, out=buf, casting="unsafe")
+        buf *= factor
+    np.clip(buf, 0, NAN_INDEX - 1, out=buf)  # NaN stays NaN
+    if np.isnan(buf.max()):  # a masked cell somewhere: one reduction tells
+        nan = np.isnan(buf)
+        buf[nan] = 0  # NaN has no integer value
+        index = buf.astype(np.uint8)
+        index[nan] = NAN_INDEX
+    else:
+        index = buf.astype(np.uint8)
+    return words.take(index)
+
+
 class FastImageItem(pg.ImageItem):
     """An ImageItem for float matrices with fixed levels and a 256-colour lookup table.
 
@@ -17,43 +52,68 @@ class FastImageItem(pg.ImageItem):
     and QPainter then converts the indexed image on every draw. Here the colours are a cached
     table of premultiplied ARGB32 words: two numpy passes map the floats to indices, one take()
     maps indices to pixels, and the QImage is in the format QPainter draws fastest. NaN (a
-    masked cell) is transparent."""
+    masked cell) is transparent. ``set_frame`` swaps in data whose pixels a caller mapped
+    already (the heads grid maps all heads in one pass)."""
 
-    NAN_INDEX = 255  # the colours use indices 0..254
+    NAN_INDEX = NAN_INDEX
 
     def setLookupTable(self, lut, update: bool = True) -> None:
-        lut = np.asarray(lut, dtype=np.uint32)[:255, :3]  # (255, 3)
-        words = np.zeros(256, dtype=np.uint32)
-        words[: len(lut)] = 0xFF000000 | (lut[:, 0] << 16) | (lut[:, 1] << 8) | lut[:, 2]
-        self._argb = words  # index NAN_INDEX stays 0: fully transparent
+        self._argb = argb_words(lut)
         super().setLookupTable(np.asarray(lut, dtype=np.uint8), update)
 
     def argb_pixels(self, data: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
-        """Map float values (any leading shape) to premultiplied ARGB32 words with this item's
-        colours: (..., rows, cols) float -> (..., rows, cols) uint32."""
-        lo, hi = float(levels[0]), float(levels[1])
-        buf = np.subtract(data, lo, dtype=np.float32)
-        buf *= 255.0 / (hi - lo) if hi > lo else 0.0
-        np.clip(buf, 0, self.NAN_INDEX - 1, out=buf)
-        nan = np.isnan(buf)
-        if nan.any():
-            buf[nan] = 0  # NaN has no integer value
-            index = buf.astype(np.uint8)
-            index[nan] = self.NAN_INDEX
+        """(..., rows, cols) float -> (..., rows, cols) uint32 with this item's colours."""
+        return argb_pixels(self._argb, data, levels)
+
+    def set_frame(self, data: np.ndarray, levels: tuple[float, float], pixels: np.ndarray | None = None) -> None:
+        """Show ``data`` (rows, cols) at fixed ``levels``; ``pixels`` is its (rows, cols) uint32
+        ARGB mapping if the caller made it already. The fast path of setImage: no level
+        sampling, no signals, a geometry change only when the shape changes."""
+        if self.image is None or self.image.shape != data.shape:
+            self.prepareGeometryChange()
+            self.informViewBoundsChanged()
+        self.image = data
+        self._imageHasNans = None
+        self._imageNanLocations = None
+        self.levels = levels
+        if pixels is None:
+            self._renderRequired = True
         else:
-            index = buf.astype(np.uint8)
-        return self._argb.take(index)
+            self._show_pixels(pixels)
+        self.update()
+
+    def changeParent(self) -> None:
+        """pyqtgraph connects an item to its view's range signals each time it moves into a view.
+        An image without autoDownsample never uses them, and the heads grid moves images in and
+        out of its view on every head-count change, so only forget the old view here."""
+        if self.autoDownsample:
+            return super().changeParent()
+        self.forgetViewBox()
+        self.forgetViewWidget()
+
+    def _show_pixels(self, pixels: np.ndarray) -> None:
+        self._pixels = pixels  # the QImage shares this memory, so keep it alive with the image
+        rows, cols = pixels.shape
+        self.qimage = QImage(pixels.data, cols, rows, pixels.strides[0], QImage.Format.Format_ARGB32_Premultiplied)
+        self._renderRequired = False
+        self._unrenderable = False
 
     def render(self) -> None:
         img, levels = self.image, self.levels
         if img is None or img.ndim != 2 or img.size == 0 or levels is None or getattr(self, "_argb", None) is None:
             return super().render()
-        self._pixels = self.argb_pixels(img, levels)  # the QImage shares this memory
-        rows, cols = self._pixels.shape
-        self.qimage = QImage(self._pixels.data, cols, rows, self._pixels.strides[0],
-                             QImage.Format.Format_ARGB32_Premultiplied)
-        self._renderRequired = False
-        self._unrenderable = False
+        self._show_pixels(self.argb_pixels(img, levels))
+
+    def paint(self, painter, *args) -> None:
+        """ImageItem.paint without its profiler and options (no paint mode, no border)."""
+        if self.image is None:
+            return
+        if self._renderRequired:
+            self.render()
+            if self._unrenderable:
+                return
+        rows, cols = self.image.shape[:2]
+        painter.drawImage(QRectF(0, 0, cols, rows), self.qimage)
 
 
 class TokenAxis(pg.AxisItem):
@@ -104,8 +164,8 @@ def token_axes() -> dict:
 class MatrixPlot(pg.PlotItem):
     """Rows top to bottom, columns left to right, one cell per unit square.
 
-    ``set_matrix`` only swaps the data of the existing ImageItem (contiguous float32, fixed
-    levels, a shared lookup table): the fast path for live updates."""
+    ``set_matrix`` only swaps the data of the existing ImageItem (fixed levels, a cached colour
+    table, contiguous float32 data): the fast path for live updates."""
 
     def __init__(self, title: str = "", lut: np.ndarray | None = None, **kwargs) -> None:
         super().__init__(axisItems=token_axes(), **kwargs)
@@ -137,7 +197,7 @@ class MatrixPlot(pg.PlotItem):
 
     def set_matrix(self, data: np.ndarray, levels: tuple[float, float]) -> None:
         data = np.ascontiguousarray(data, dtype=np.float32)
-        self.image.setImage(data, autoLevels=False, levels=levels)
+        self.image.set_frame(data, levels)
         if data.shape != self._shape:
             self._shape = data.shape
             rows, cols = data.shape
