@@ -2,8 +2,10 @@
 with the new matrices.
 
 "view" is the issue's measure: the value change, the recompute, and a synchronous repaint of the
-heads grid (its viewport, where the scene is drawn). "frame" adds the synchronous repaint of the
-comparison panel, i.e. everything the user sees change on that tab.
+heads grid (its viewport, where the scene is drawn), exactly as the window's update timer does it.
+The window then brings the comparison panel up to date on the next event-loop turn; "frame" adds
+that (the single-head trace, the comparison matrices) and a synchronous repaint of the panel, i.e.
+everything the user sees change on that tab.
 
     python benchmarks/live.py [--steps 240]
 
@@ -93,9 +95,10 @@ def main() -> None:
                 value = slider.value() - 1 if slider.value() > slider.minimum() + 1 else slider.value() + 1
             t0 = time.perf_counter()
             slider.setValue(value)  # the state changes, the window is marked dirty
-            win.flush()  # recompute and hand the new matrices to the views
+            win.flush(defer_rest=True)  # what the update timer runs: recompute, new matrices to the grid
             win.heads_view.viewport().repaint()  # synchronous paint of the scene
             t1 = time.perf_counter()
+            win.flush_rest()  # what the next event-loop turn runs: the comparison panel's data
             win.compare_view.graphics.viewport().repaint()
             t2 = time.perf_counter()
             times.append((t1 - t0) * 1e3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .engine import AttentionConfig, AttentionEngine, TracePair, tokenize, valid_head_counts
+from .engine import AttentionConfig, AttentionEngine, Trace, TracePair, tokenize, valid_head_counts
 from .engine.tokenize import is_control
 from .limits import (
     D_MODEL_MAX, D_MODEL_MIN, DEFAULT_D_MODEL, DEFAULT_HEADS, DEFAULT_TEXT, HEADS_MAX, HEADS_MIN, SEED_MAX,
@@ -83,6 +83,7 @@ class ExplorerState:
         self._heads_wanted = self.n_heads
         self._engine = AttentionEngine(max_traces=6)
         self._last_good: TracePair | None = None
+        self._last_good_trace: Trace | None = None
         self._text_cache: tuple[str, list[str], list[Notice]] | None = None
 
     # ---- derived values -------------------------------------------------------------------
@@ -137,6 +138,17 @@ class ExplorerState:
     def valid_heads(self) -> list[int]:
         return valid_head_counts(self.d_model, HEADS_MAX)
 
+    def trace(self) -> Trace | None:
+        """The h-head trace for the current state (what the heads grid draws); the last good one
+        when the current input cannot be computed. None before any success."""
+        tokens = self.tokens
+        if tokens:
+            try:
+                self._last_good_trace = self._engine.compute(self.config, tokens)
+            except ValueError:
+                pass
+        return self._last_good_trace
+
     def pair(self) -> TracePair | None:
         """The h-head and single-head traces for the current state; the last good pair when the
         current input cannot be computed (its notice says why). None before any success."""
@@ -148,6 +160,7 @@ class ExplorerState:
         except ValueError:
             return self._last_good
         self._last_good = pair
+        self._last_good_trace = pair.multi
         return pair
 
     def error(self) -> Notice | None:

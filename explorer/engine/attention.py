@@ -7,9 +7,9 @@ The stages are numbered as the app shows them (explorer.engine.stages):
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -42,21 +42,29 @@ class Trace:
     w_k: np.ndarray  # (d_model, d_model)
     w_v: np.ndarray  # (d_model, d_model)
     w_o: np.ndarray  # (d_model, d_model); output = concat @ w_o
-    # 2) projections
+    # 2) projections (v_proj below: the weights do not need it, so it is made on first use)
     q_proj: np.ndarray  # (n, d_model)
     k_proj: np.ndarray  # (n, d_model)
-    v_proj: np.ndarray  # (n, d_model)
     # 4) raw scores q.k^T, before scaling, temperature and mask
     scores: np.ndarray  # (n_heads, n, n)
     # 6) allowed[i, j] is True where query i may attend to key j
     allowed: np.ndarray  # (n, n) bool
     # 7) softmax over keys (rows sum to 1, masked keys get 0)
     weights: np.ndarray  # (n_heads, n, n)
+    # where v_proj comes from: shared by every trace of the same x, so it is projected once
+    v_source: Callable[[], np.ndarray] = field(repr=False)
+    # True when every |scaled logit| was checked to be small (no overflow handling needed)
+    small_logits: bool = field(default=False, repr=False)
 
     @property
     def scale(self) -> float:
         """5) the factor on the raw scores: (1/sqrt(d_k) if scaled) / temperature."""
         return self.config.scale
+
+    @cached_property
+    def v_proj(self) -> np.ndarray:
+        """2) x @ w_v: (n, d_model)."""
+        return self.v_source()
 
     # 3) split into heads: head i is columns i*d_k .. (i+1)*d_k - 1 of q_proj, k_proj, v_proj
     @cached_property
@@ -77,6 +85,8 @@ class Trace:
     @cached_property
     def scaled_scores(self) -> np.ndarray:
         """5) scores * scale: (n_heads, n, n), saturating at the largest float."""
+        if self.small_logits:  # known from the softmax: no product can overflow
+            return _frozen(np.multiply(self.scores, self.scale))
         h = self.n_heads
         return _frozen(_scaled_scores(self.config, self.scores, split_heads(self.q_proj, h),
                                       split_heads(self.k_proj, h))[0])
@@ -149,8 +159,16 @@ def stable_softmax(masked_scores: np.ndarray) -> np.ndarray:
     w = masked_scores - masked_scores.max(axis=-1, keepdims=True)  # (..., n, n), <= 0
     with np.errstate(under="ignore"):
         np.exp(w, out=w)
-    w /= w.sum(axis=-1, keepdims=True)
+    _normalise_rows(w)
     return w
+
+
+def _normalise_rows(e: np.ndarray) -> None:
+    """Divide each row by its sum, in place: one reciprocal per row, then one multiply pass
+    (a multiply is several times cheaper than a divide; the result differs by at most an ulp)."""
+    row_sums = e.sum(axis=-1, keepdims=True)  # (..., n, 1), each >= 1 or a sum of positives
+    np.reciprocal(row_sums, out=row_sums)
+    e *= row_sums
 
 
 def _scaled_scores(cfg: AttentionConfig, scores: np.ndarray, q: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -173,17 +191,62 @@ def _scaled_scores(cfg: AttentionConfig, scores: np.ndarray, q: np.ndarray, k: n
 
 
 def _softmax_weights(cfg: AttentionConfig, scores: np.ndarray, q: np.ndarray, k: np.ndarray,
-                     causal: np.ndarray | None) -> np.ndarray:
-    """5) scale, 6) mask and 7) softmax over keys, fused into as few passes as possible."""
+                     causal: np.ndarray | None) -> tuple[np.ndarray, bool]:
+    """5) scale, 6) mask and 7) softmax over keys, fused into as few passes as possible.
+    Also says whether every logit was small (the trace's scaled scores then need no check)."""
     w, small = _scaled_scores(cfg, scores, q, k)  # (h, n, n), a new array we may overwrite
     if not small:
-        return stable_softmax(w if causal is None else np.where(causal > 0, w, -np.inf))
-    # every |logit| < _SAFE_LOGIT: exp cannot overflow, so no max shift is needed
+        return stable_softmax(w if causal is None else np.where(causal > 0, w, -np.inf)), False
+    # every |logit| < _SAFE_LOGIT: exp cannot overflow (nor the row sums underflow to 0), so no
+    # max shift is needed; the diagonal keeps every causal row's sum > 0
     np.exp(w, out=w)
     if causal is not None:
-        w *= causal  # masked keys -> 0; the diagonal always stays
-    w /= w.sum(axis=-1, keepdims=True)
-    return w
+        w *= causal  # masked keys -> 0
+    _normalise_rows(w)
+    return w, True
+
+
+class _LazyV:
+    """2) v_proj = x @ w_v, (n, d_model), projected on the first call and then kept.
+
+    Either ``x`` with ``known``, its first rows if they were projected already (a common prefix
+    with an earlier sequence), so only the rows after them are projected; or ``parent`` and
+    ``n``: the first n rows of the parent's (a prefix of the cached sequence, so every trace made
+    from it shares one projection). Parents are never children, so no chain builds up."""
+
+    __slots__ = ("_x", "_w_v", "_known", "_parent", "_n", "_stats", "_value")
+
+    def __init__(self, x: np.ndarray | None, w_v: np.ndarray | None, known: np.ndarray | None = None,
+                 parent: _LazyV | None = None, n: int = 0, stats: dict | None = None) -> None:
+        self._x, self._w_v, self._known, self._parent, self._n = x, w_v, known, parent, n
+        self._stats = stats  # the engine's counters: "v_rows_computed"
+        self._value: np.ndarray | None = None
+
+    @classmethod
+    def extending(cls, x: np.ndarray, w_v: np.ndarray, earlier: _LazyV, p: int, stats: dict) -> _LazyV:
+        """For x whose first p rows are those of ``earlier``'s: reuse its projected rows if it has
+        them (arrays only are kept, never ``earlier`` itself)."""
+        known = earlier._value[:p] if earlier._value is not None and p else None
+        return cls(x, w_v, known, stats=stats)
+
+    @classmethod
+    def prefix_of(cls, root: _LazyV, n: int, total: int) -> _LazyV:
+        """The first n of the ``total`` rows of ``root`` (a _LazyV made from x itself)."""
+        return root if n == total else cls(None, None, parent=root, n=n)
+
+    def __call__(self) -> np.ndarray:
+        if self._value is None:
+            if self._parent is not None:
+                value = self._parent()[: self._n]
+            else:
+                p = 0 if self._known is None else len(self._known)
+                rest = self._x[p:] @ self._w_v  # (n - p, d_model) @ (d_model, d_model)
+                if self._stats is not None:
+                    self._stats["v_rows_computed"] += len(rest)
+                value = np.concatenate([self._known, rest]) if p else rest  # (n, d_model)
+            self._value = _frozen(value)
+            self._x = self._w_v = self._known = self._parent = self._stats = None  # keep nothing else alive
+        return self._value
 
 
 def _check_tokens(tokens: Sequence[str]) -> list[str]:
@@ -213,9 +276,10 @@ class AttentionEngine:
     """Computes traces, reusing work a change did not touch.
 
     Caches (each exact, keyed by everything its result depends on):
-      * projections per (seed, d_model, positional): x and x @ [W_Q | W_K | W_V] of the last
+      * projections per (seed, d_model, positional): x and x @ [W_Q | W_K] of the last
         sequence; a new sequence reuses the rows of its common prefix with it (the token slider,
-        typing at the end) and projects only the rest;
+        typing at the end) and projects only the rest. x @ W_V is made the same way, but only
+        when something reads it (the live heads view never does);
       * raw scores per (seed, d_model, positional, n_heads): a prefix of the cached tokens is a
         top-left block of the cached scores. Coarser head counts are sums of finer ones
         (sum over a group of heads of Q_h K_h^T = the merged head's QK^T), so h = 8 or the
@@ -228,14 +292,15 @@ class AttentionEngine:
         self._last: OrderedDict[tuple, tuple] = OrderedDict()
         self._scores: OrderedDict[tuple, tuple] = OrderedDict()
         self._traces: OrderedDict[tuple, Trace] = OrderedDict()
-        self._w_qkv_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._w_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._causal: OrderedDict[int, np.ndarray] = OrderedDict()
         self._max_traces = max_traces
-        self.stats = {"trace_hits": 0, "projection_rows_computed": 0, "scores_computed": 0, "scores_summed": 0}
+        self.stats = {"trace_hits": 0, "projection_rows_computed": 0, "v_rows_computed": 0,
+                      "scores_computed": 0, "scores_summed": 0}
 
     def clear(self, *, keep_projections: bool = False) -> None:
-        """Forget cached results. The parameters and what depends on nothing else (W_Q|W_K|W_V
-        side by side, the positional encodings) are kept."""
+        """Forget cached results. The parameters and what depends on nothing else (W_Q|W_K side
+        by side, W_V, the positional encodings) are kept."""
         if not keep_projections:
             self._last.clear()
         self._scores.clear()
@@ -248,7 +313,8 @@ class AttentionEngine:
         while len(cache) > size:
             cache.popitem(last=False)
 
-    # 1) + 2): x and the three projections side by side, (n, d_model) and (n, 3 * d_model)
+    # 1) + 2): x and the Q and K projections side by side, (n, d_model) and (n, 2 * d_model);
+    # V comes from a _LazyV, projected when something first reads it
     def _projections(self, cfg: AttentionConfig, tokens: list[str]):
         """Rows are per token and position, so the rows of the longest common prefix with the
         last sequence at these sizes are reused and only the rest is projected, in one product."""
@@ -260,20 +326,23 @@ class AttentionEngine:
             p = _common_prefix(last[0], tokens)
             if p == n:  # a prefix of the last sequence (the token slider moving down): sliced
                 self._last.move_to_end(key)
-                return last[1][:n], last[2][:n]
+                return last[1][:n], last[2][:n], _LazyV.prefix_of(last[3], n, len(last[0]))
         x_new = token_embeddings(cfg.seed, tokens[p:], d)  # (n - p, d_model)
         if cfg.positional == "sinusoidal":
             x_new += self._positions(d, n)[p:n]
         x_new *= 1.0 / np.sqrt(d)
-        qkv_new = x_new @ self._w_qkv(cfg)  # (n - p, d_model) @ (d_model, 3 * d_model)
+        qk_new = x_new @ self._w_qk(cfg)  # (n - p, d_model) @ (d_model, 2 * d_model)
         self.stats["projection_rows_computed"] += n - p
         if p:
             x = np.concatenate([last[1][:p], x_new])  # (n, d_model)
-            qkv = np.concatenate([last[2][:p], qkv_new])  # (n, 3 * d_model)
+            qk = np.concatenate([last[2][:p], qk_new])  # (n, 2 * d_model)
         else:
-            x, qkv = x_new, qkv_new
-        self._remember(self._last, key, (tuple(tokens), _frozen(x), _frozen(qkv)), 4)
-        return x, qkv
+            x, qk = x_new, qk_new
+        x, qk = _frozen(x), _frozen(qk)
+        w_v = self._w_v(cfg)
+        v = _LazyV.extending(x, w_v, last[3], p, self.stats) if p else _LazyV(x, w_v, stats=self.stats)
+        self._remember(self._last, key, (tuple(tokens), x, qk, v), 4)
+        return x, qk, v
 
     def _positions(self, d_model: int, n: int) -> np.ndarray:
         """Sinusoidal encodings of positions 0 .. n-1, (n, d_model), from a table grown by doubling."""
@@ -283,12 +352,22 @@ class AttentionEngine:
         self._remember(self._pos, d_model, table, 8)
         return table[:n]
 
-    def _w_qkv(self, cfg: AttentionConfig) -> np.ndarray:
-        key = (cfg.seed, cfg.d_model)
-        hit = self._w_qkv_cache.get(key)
+    def _w_qk(self, cfg: AttentionConfig) -> np.ndarray:
+        """[W_Q | W_K] side by side, (d_model, 2 * d_model), so both projections are one product."""
+        key = (cfg.seed, cfg.d_model, "qk")
+        hit = self._w_cache.get(key)
         if hit is None:
-            hit = _frozen(np.hstack([projection_matrix(cfg.seed, m, cfg.d_model) for m in ("w_q", "w_k", "w_v")]))
-        self._remember(self._w_qkv_cache, key, hit, 8)
+            hit = _frozen(np.hstack([projection_matrix(cfg.seed, m, cfg.d_model) for m in ("w_q", "w_k")]))
+        self._remember(self._w_cache, key, hit, 8)
+        return hit
+
+    def _w_v(self, cfg: AttentionConfig) -> np.ndarray:
+        """W_V as a contiguous (d_model, d_model) array (the generated one is a crop)."""
+        key = (cfg.seed, cfg.d_model, "v")
+        hit = self._w_cache.get(key)
+        if hit is None:
+            hit = _frozen(np.ascontiguousarray(projection_matrix(cfg.seed, "w_v", cfg.d_model)))
+        self._remember(self._w_cache, key, hit, 8)
         return hit
 
     # 4) raw scores per head, (h, n, n)
@@ -335,8 +414,8 @@ class AttentionEngine:
 
         n, d, h = len(tokens), cfg.d_model, cfg.n_heads
         # 1) x, 2) projections
-        x, qkv = self._projections(cfg, tokens)
-        q_proj, k_proj, v_proj = qkv[:, :d], qkv[:, d:2 * d], qkv[:, 2 * d:]  # each (n, d_model)
+        x, qk, v_source = self._projections(cfg, tokens)
+        q_proj, k_proj = qk[:, :d], qk[:, d:]  # each (n, d_model)
         # 3) split into heads
         q = split_heads(q_proj, h)  # (h, n, d_k) views; the trace makes contiguous copies if asked
         k = split_heads(k_proj, h)  # (h, n, d_k)
@@ -344,7 +423,7 @@ class AttentionEngine:
         scores = self._raw_scores(cfg, tokens, q, k)  # (h, n, n)
         # 5) scale, 6) mask, 7) softmax, fused (the trace derives stages 5 and 6 when asked)
         allowed = causal_allowed(n) if cfg.causal else np.ones((n, n), dtype=bool)
-        weights = _softmax_weights(cfg, scores, q, k, self._causal_float(n) if cfg.causal else None)
+        weights, small = _softmax_weights(cfg, scores, q, k, self._causal_float(n) if cfg.causal else None)
 
         trace = Trace(
             config=cfg,
@@ -356,10 +435,11 @@ class AttentionEngine:
             w_o=projection_matrix(cfg.seed, "w_o", d),
             q_proj=q_proj,
             k_proj=k_proj,
-            v_proj=v_proj,
             scores=scores,
             allowed=_frozen(allowed),
             weights=_frozen(weights),
+            v_source=v_source,
+            small_logits=small,
         )
         self._remember(self._traces, tkey, trace, self._max_traces)
         return trace

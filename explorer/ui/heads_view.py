@@ -164,8 +164,10 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.images = [img for img, _ in self._pool[: len(shown)]]
         self.titles = [t for _, t in self._pool[: len(shown)]]
         for title, head in zip(self.titles, shown):
-            title.setText(tr("Head {0} (click to return to all heads)").format(head + 1) if self.focused is not None
-                          else tr("Head {0}").format(head + 1))
+            text = (tr("Head {0} (click to return to all heads)") if self.focused is not None
+                    else tr("Head {0}")).format(head + 1)
+            if title.toPlainText() != text:  # setting the same text again would re-render its cache
+                title.setText(text)
         self._tick_key = None
 
     def _columns(self, count: int) -> int:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget,
 )
 
-from ..engine import TracePair
+from ..engine import Trace, TracePair
 from ..state import ExplorerState
 from .compare_view import CompareView
 from .controls import ControlsPanel
@@ -26,7 +26,9 @@ SETTINGS_GROUP = "MainWindow"
 class MainWindow(QMainWindow):
     """Owns the views and wires them to the state. State changes only mark the window dirty;
     one zero-delay timer then recomputes and redraws once with the newest values, so a fast
-    drag never queues stale frames."""
+    drag never queues stale frames. The heads grid is drawn first; the comparison panel and the
+    step-through follow on the next event-loop turn, so the grid being dragged is never kept
+    waiting for them."""
 
     def __init__(self, state: ExplorerState | None = None, settings: QSettings | None = None,
                  library: ExampleLibrary | None = None) -> None:
@@ -35,7 +37,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Attention Explorer"))
         self.state = state or ExplorerState()
         self.settings = settings or QSettings()
-        self.pair: TracePair | None = None
+        self.trace: Trace | None = None  # what the heads grid shows
+        self.pair: TracePair | None = None  # what the comparison and the step-through show
         self.last_compute_ms = 0.0
         self.frames_drawn = 0
 
@@ -90,7 +93,11 @@ class MainWindow(QMainWindow):
         self._update_timer = QTimer(self)
         self._update_timer.setSingleShot(True)
         self._update_timer.setInterval(0)
-        self._update_timer.timeout.connect(self.flush)
+        self._update_timer.timeout.connect(lambda: self.flush(defer_rest=True))
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.setInterval(0)
+        self._rest_timer.timeout.connect(self.flush_rest)
         self.state.changed.connect(self._on_state_change)
         # ---- wiring: view interaction -> status bar
         self.heads_view.hovered.connect(self._on_hover)
@@ -168,18 +175,17 @@ class MainWindow(QMainWindow):
         if not self._update_timer.isActive():
             self._update_timer.start()
 
-    def flush(self) -> None:
-        """Recompute with the current state and redraw every view (synchronous)."""
+    def flush(self, defer_rest: bool = False) -> None:
+        """Recompute with the current state and redraw the heads grid now, then the comparison
+        and the step-through: at once, or with ``defer_rest`` on the next event-loop turn."""
         self._update_timer.stop()
         t0 = time.perf_counter()
         error = self.state.error()
-        pair = self.state.pair()
+        trace = self.state.trace()
         t1 = time.perf_counter()
-        if pair is not None:
-            self.pair = pair
-            self.heads_view.set_trace(pair.multi)
-            self.compare_view.set_pair(pair)
-            self.step_view.set_pair(pair)  # draws now only if its tab is showing
+        if trace is not None:
+            self.trace = trace
+            self.heads_view.set_trace(trace)
             self.frames_drawn += 1
         self.last_compute_ms = (t1 - t0) * 1e3
         extra = None
@@ -187,6 +193,19 @@ class MainWindow(QMainWindow):
             extra = self.tr("Cannot compute: {0} The last good picture stays on screen.").format(error.args[0])
         self.controls.show_notices(self.state.notices, extra)
         self._update_labels()
+        if defer_rest:
+            self._rest_timer.start()
+        else:
+            self.flush_rest()
+
+    def flush_rest(self) -> None:
+        """Bring the comparison panel and the step-through up to the current state."""
+        self._rest_timer.stop()
+        pair = self.state.pair()
+        if pair is not None and pair != self.pair:  # a new trace on either side (traces compare by identity)
+            self.pair = pair
+            self.compare_view.set_pair(pair)
+            self.step_view.set_pair(pair)  # draws now only if its tab is showing
 
     def _update_labels(self) -> None:
         s = self.state
@@ -197,12 +216,12 @@ class MainWindow(QMainWindow):
 
     def hover_text(self, head: int, row: int, col: int) -> str:
         """The readout for one cell of the current multi-head trace."""
-        t = self.pair.multi
+        t = self.trace
         return self.tr('head {0} · query "{1}" → key "{2}" = {3:.3f}').format(
             head + 1, t.tokens[row], t.tokens[col], float(t.weights[head, row, col]))
 
     def _on_hover(self, head: int, row: int, col: int) -> None:
-        if head < 0 or self.pair is None:
+        if head < 0 or self.trace is None:
             self.hover_label.setText("")
             return
         self.hover_label.setText(self.hover_text(head, row, col))

@@ -77,3 +77,40 @@ def test_changing_a_token_in_the_middle_invalidates_later_rows():
     b = eng.compute(AttentionConfig(), ["a", "b", "X", "d"])
     assert_same(b, AttentionEngine().compute(AttentionConfig(), ["a", "b", "X", "d"]))
     assert not np.allclose(a.weights, b.weights)
+
+
+@settings(max_examples=30, deadline=None)
+@given(steps=st.lists(step, min_size=2, max_size=10), order=st.randoms(use_true_random=False))
+def test_stages_read_late_and_in_any_order_match_fresh_engine(steps, order):
+    """V, the head outputs and the output are made on first access: reading them only after the
+    cache has moved on (in any order) must still give exactly the fresh results."""
+    cached = AttentionEngine(max_traces=2)
+    made = []
+    for d, h, seed, causal, scaled, pos, tokens in steps:
+        if d % h:
+            h = 1
+        cfg = AttentionConfig(d_model=d, n_heads=h, seed=seed, causal=causal, scaled=scaled, positional=pos)
+        for toks in (tokens, tokens[: max(1, len(tokens) // 2)]):  # the sequence, then a prefix: unread
+            made.append((cached.compute(cfg, toks), cfg, toks))
+    order.shuffle(made)
+    for trace, cfg, tokens in made:
+        assert_same(trace, AttentionEngine().compute(cfg, tokens))
+
+
+def test_v_is_projected_only_when_read_and_then_shared():
+    eng = AttentionEngine()
+    toks = [f"t{i}" for i in range(20)]
+    t8 = eng.compute(AttentionConfig(d_model=64, n_heads=8), toks)
+    assert eng.stats["v_rows_computed"] == 0  # the weights do not need V
+    assert "v_proj" not in t8.__dict__
+    t8.output
+    assert eng.stats["v_rows_computed"] == 20
+    t4 = eng.compute(AttentionConfig(d_model=64, n_heads=4), toks)  # same x: the same V
+    shorter = eng.compute(AttentionConfig(d_model=64, n_heads=4), toks[:12])  # a prefix: its rows
+    assert t4.v_proj is t8.v_proj and np.shares_memory(shorter.v_proj, t8.v_proj)
+    assert eng.stats["v_rows_computed"] == 20
+    longer = eng.compute(AttentionConfig(d_model=64, n_heads=4), toks + ["u", "v", "w"])
+    longer.output
+    assert eng.stats["v_rows_computed"] == 23  # only the three new rows
+    assert_same(longer, AttentionEngine().compute(AttentionConfig(d_model=64, n_heads=4), toks + ["u", "v", "w"]))
+    np.testing.assert_allclose(longer.v_proj, longer.x @ longer.w_v, rtol=1e-12, atol=1e-12)

@@ -72,6 +72,24 @@ def test_heads_change_draws_on_the_next_event_loop_turn(window, qtbot):
     assert [t.toPlainText() for t in window.heads_view.titles] == ["Head 1", "Head 2"]
 
 
+def test_grid_draws_first_and_the_comparison_follows_on_the_next_turn(window, qtbot):
+    """The update timer draws the heads grid at once and the comparison panel one event-loop turn
+    later; the hover readout follows the grid, and after that turn both show the same trace."""
+    g = window.compare_view.graphics
+    before = g.single.image.image.copy()
+    window.controls.d_model_slider.setValue(96)  # 96 / 8 heads: d_k = 12
+    window.flush(defer_rest=True)  # what the timer runs
+    expected = AttentionEngine().compute_pair(window.state.config, window.state.tokens)
+    np.testing.assert_allclose(shown(window)[0], expected.multi.weights[0], rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(g.single.image.image, before)  # not yet
+    token = window.state.tokens
+    assert window.hover_text(0, 1, 2) == f'head 1 · query "{token[1]}" → key "{token[2]}" = ' \
+        f"{expected.multi.weights[0, 1, 2]:.3f}"
+    qtbot.waitUntil(lambda: not np.array_equal(g.single.image.image, before), timeout=2000)
+    np.testing.assert_allclose(g.single.image.image, expected.single.weights[0], rtol=1e-6, atol=1e-7)
+    assert window.pair.multi is window.trace
+
+
 def test_invalid_heads_value_is_never_reached(window):
     c = window.controls
     for d in (4, 6, 12, 48, 97, 100, 512):
