@@ -89,7 +89,14 @@ class CompareView(QWidget):
         self.metrics_table.setObjectName("metrics_table")
         self.metrics_table.setColumnCount(4)
         self.metrics_table.setHorizontalHeaderLabels(
-            [tr("Entropy (bits)"), tr("Entropy (0–1)"), tr("Distance (tokens)"), tr("Diversity (JS)")])
+            [tr("Entropy (bits)"), tr("Entropy (0–1)"), tr("Distance"), tr("Diversity (JS)")])
+        for col, tip in enumerate((
+                tr("Mean over queries of each row's entropy, in bits"),
+                tr("The entropy divided by the most it could be for that row (1 = uniform)"),
+                tr("Mean |query − key| position, in tokens, weighted by attention"),
+                tr("Mean Jensen–Shannon divergence (bits) from the other heads; "
+                   "for the single head, from the mean of the heads"))):
+            self.metrics_table.horizontalHeaderItem(col).setToolTip(tip)
         self.metrics_table.setToolTip(tr(
             "Entropy: how spread out each query's attention is (mean over queries; 0–1 is divided by the most it could be).\n"
             "Distance: mean |query − key| position weighted by attention.\n"
@@ -103,7 +110,8 @@ class CompareView(QWidget):
         self.summary_label.setWordWrap(True)
         self.cost_table = QTableWidget(4, 3, self)
         self.cost_table.setObjectName("cost_table")
-        self.cost_table.setHorizontalHeaderLabels([tr("Single head"), tr("h heads"), tr("h heads ÷ single")])
+        self.cost_table.setHorizontalHeaderLabels([tr("Single head"), tr("h heads"), tr("Ratio")])
+        self.cost_table.horizontalHeaderItem(2).setToolTip(tr("h heads ÷ single head"))
         self.cost_table.setVerticalHeaderLabels(
             [tr("Parameters"), tr("Multiply-adds"), tr("Softmax exponentials"), tr("Attention matrices (float32)")])
         self.cost_table.setToolTip(tr("Both variants have the same W_Q, W_K, W_V, W_O and do the same products; "
