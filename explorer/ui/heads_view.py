@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QStaticText, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 from ..engine import Trace
@@ -68,6 +69,61 @@ class Mosaic:
         return None
 
 
+class PanelTitle:
+    """One head's title, as ``HeadsView.titles`` lists them: its text and its anchor, the
+    bottom centre of the text in view coordinates."""
+
+    __slots__ = ("text", "x", "y")
+
+    def __init__(self, text: str = "", x: float = 0.0, y: float = 0.0) -> None:
+        self.text, self.x, self.y = text, x, y
+
+    def toPlainText(self) -> str:
+        return self.text
+
+
+class PanelTitles(pg.GraphicsObject):
+    """Every panel's title, drawn by one item at a fixed size whatever the view's zoom (as a
+    pg.TextItem would be, but one paint for all heads from cached QStaticText layouts, and no
+    transform to update per item and frame). Text stays text in SVG and PDF exports."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.titles: list[PanelTitle] = []
+        self._area = QRectF()
+        self._font = tick_font()
+        self._static: dict[str, QStaticText] = {}
+
+    def set_titles(self, titles: list[PanelTitle], area: QRectF) -> None:
+        """Show ``titles``; ``area`` (view coordinates) holds all of them: the mosaic."""
+        self.prepareGeometryChange()
+        self.titles, self._area = titles, QRectF(area)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._area
+
+    def paint(self, p, *args) -> None:
+        if not self.titles:
+            return
+        to_scene = self.sceneTransform()  # view units -> scene pixels
+        from_scene, ok = to_scene.inverted()
+        if not ok:
+            return
+        p.setTransform(from_scene * p.transform())  # draw in scene pixels: the text keeps its size
+        p.setFont(self._font)
+        p.setPen(QColor("black"))
+        for title in self.titles:
+            st = self._static.get(title.text)
+            if st is None:
+                st = self._static[title.text] = QStaticText(title.text)
+                st.setTextFormat(Qt.TextFormat.PlainText)
+                st.prepare(QTransform(), self._font)
+            anchor = to_scene.map(QPointF(title.x, title.y))
+            size = st.size()
+            p.drawStaticText(QPointF(anchor.x() - size.width() / 2, anchor.y() - size.height()), st)
+
+
 class HeadsView(pg.GraphicsLayoutWidget):
     """One ImageItem per head, queries as rows and keys as columns.
 
@@ -108,8 +164,10 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.ci.addItem(self.plot, row=0, col=0)
         self.ci.addItem(self.colorbar, row=0, col=1)
         self.images: list[FastImageItem] = []  # one per shown head
-        self.titles: list[pg.TextItem] = []
-        self._pool: list[tuple[FastImageItem, pg.TextItem]] = []
+        self.titles: list[PanelTitle] = []  # one per shown head, drawn by self.title_item
+        self.title_item = PanelTitles()
+        self.plot.addItem(self.title_item, ignoreBounds=True)
+        self._pool: list[FastImageItem] = []
         self._shown: tuple[int, ...] = ()
         self.mosaic = Mosaic(1, 0, 1)
         self._tick_key = None
@@ -142,32 +200,22 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self._layout_if_needed()
 
     def _show_heads(self, shown: tuple[int, ...]) -> None:
-        """Put one image/title pair per head to show in the view, taken from a pool. Images not
-        needed leave the scene, so the view holds exactly one ImageItem per head shown; titles
-        not needed stay in it, hidden (cheaper than taking text items out and back in)."""
+        """Put one image per head to show in the view, taken from a pool; images not needed leave
+        the scene, so the view holds exactly one ImageItem per head shown."""
         self._shown = shown
         while len(self._pool) < len(shown):
             image = FastImageItem(axisOrder="row-major")
             image.setLookupTable(self._lut)
-            title = pg.TextItem(anchor=(0.5, 1.0), color="k")
-            title.setFont(tick_font())
-            title.textItem.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # a blit, not a text layout
-            self.plot.addItem(title)
-            self._pool.append((image, title))
+            self._pool.append(image)
         in_view = set(self.plot.items)
-        for k, (image, title) in enumerate(self._pool):
+        for k, image in enumerate(self._pool):
             if k < len(shown) and image not in in_view:
                 self.plot.addItem(image)
             elif k >= len(shown) and image in in_view:
                 self.plot.removeItem(image)
-            title.setVisible(k < len(shown))
-        self.images = [img for img, _ in self._pool[: len(shown)]]
-        self.titles = [t for _, t in self._pool[: len(shown)]]
-        for title, head in zip(self.titles, shown):
-            text = (tr("Head {0} (click to return to all heads)") if self.focused is not None
-                    else tr("Head {0}")).format(head + 1)
-            if title.toPlainText() != text:  # setting the same text again would re-render its cache
-                title.setText(text)
+        self.images = self._pool[: len(shown)]
+        title = tr("Head {0} (click to return to all heads)") if self.focused is not None else tr("Head {0}")
+        self.titles = [PanelTitle(title.format(head + 1)) for head in shown]
         self._tick_key = None
 
     def _columns(self, count: int) -> int:
@@ -189,7 +237,8 @@ class HeadsView(pg.GraphicsLayoutWidget):
         for k, (image, title) in enumerate(zip(self.images, self.titles)):
             x0, y0 = m.origin(k)
             image.setRect(QRectF(x0, y0, m.n, m.n))
-            title.setPos(x0 + m.n / 2, y0 - 0.15 * m.title)
+            title.x, title.y = x0 + m.n / 2, y0 - 0.15 * m.title
+        self.title_item.set_titles(self.titles, QRectF(0, 0, m.width, m.height))
         self.plot.setRange(xRange=(0, m.width), yRange=(0, m.height), padding=0)
         self._set_ticks(tokens, vb.width(), vb.height())
 

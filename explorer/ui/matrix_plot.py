@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFontMetrics, QImage, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPen, QStaticText, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 from .style import AXIS_HEIGHT, AXIS_WIDTH, label_extent, thinned_ticks, tick_font
@@ -151,6 +151,36 @@ class TokenAxis(pg.AxisItem):
                 texts.append((QRectF(x - room / 2, bounds.top() + offset, room, line), _CENTRE, label))
             axis = (QPen(Qt.PenStyle.NoPen), bounds.topLeft(), bounds.topRight())
         return axis, [], texts
+
+    def paint(self, p, opt, widget) -> None:
+        """Draw the token labels straight from cached QStaticText layouts (one per distinct
+        label), instead of recording every label's text layout into a QPicture and replaying it;
+        the numbered fallback keeps pyqtgraph's own path."""
+        specs = self.generateDrawSpecs(p) if self._tickLevels and self._tickLevels[0] else None
+        if specs is None or self.orientation not in ("left", "bottom"):
+            return super().paint(p, opt, widget)
+        font = self.style["tickFont"] or p.font()
+        if getattr(self, "_static_font", None) != font:
+            self._static_font, self._static = QFont(font), {}
+        p.setRenderHint(p.RenderHint.TextAntialiasing, True)
+        p.setFont(font)
+        p.setPen(self.textPen())
+        p.setClipRect(self.boundingRect())
+        static = self._static
+        if len(static) > 4096:  # many texts typed over time: start again rather than grow
+            static.clear()
+        for rect, flags, text in specs[2]:
+            st = static.get(text)
+            if st is None:
+                st = static[text] = QStaticText(text)
+                st.setTextFormat(Qt.TextFormat.PlainText)
+                st.prepare(QTransform(), font)
+            size = st.size()
+            if flags == _RIGHT:
+                pos = QPointF(rect.right() - size.width(), rect.center().y() - size.height() / 2)
+            else:
+                pos = QPointF(rect.center().x() - size.width() / 2, rect.top())
+            p.drawStaticText(pos, st)
 
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -188,6 +188,8 @@ def test_svg_parses_with_token_labels_as_text(pair, tmp_path, view):
         assert token in texts, token  # the row labels: real text, not pixels
     joined = " ".join(texts)
     assert "d_model=64" in joined and "seed=0" in joined and "mask=none" in joined
+    if view == "heads":  # the panel titles are text too
+        assert [f"Head {i + 1}" for i in range(pair.multi.n_heads)] == [t for t in texts if t.startswith("Head ")]
     images = list(root.iter(SVG_NS + "image"))
     assert images, "the heatmaps are embedded images"
     for im in images:
