@@ -148,10 +148,13 @@ class ControlsPanel(QWidget):
         with QSignalBlocker(self.tokens_slider):
             self.tokens_slider.setMaximum(max(1, s.max_tokens))
             self.tokens_slider.setValue(max(1, s.n_tokens))
-        with QSignalBlocker(self.seed_spin):
-            self.seed_spin.setValue(s.seed)
-        with QSignalBlocker(self.temperature_spin):
-            self.temperature_spin.setValue(s.temperature)
+        # a spin box rewrites (and repaints) its text even for the value it has: only on change
+        if self.seed_spin.value() != s.seed:
+            with QSignalBlocker(self.seed_spin):
+                self.seed_spin.setValue(s.seed)
+        if self.temperature_spin.value() != s.temperature:
+            with QSignalBlocker(self.temperature_spin):
+                self.temperature_spin.setValue(s.temperature)
         for box, on in ((self.causal_check, s.causal), (self.scale_check, s.scaled),
                         (self.positional_check, s.positional == "sinusoidal")):
             with QSignalBlocker(box):

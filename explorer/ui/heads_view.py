@@ -240,6 +240,9 @@ class HeadsView(pg.GraphicsLayoutWidget):
             title.x, title.y = x0 + m.n / 2, y0 - 0.15 * m.title
         self.title_item.set_titles(self.titles, QRectF(0, 0, m.width, m.height))
         self.plot.setRange(xRange=(0, m.width), yRange=(0, m.height), padding=0)
+        # pyqtgraph applies a new range only when the view next paints, which moves every item
+        # again and so paints the view a second time; applied now, the frame paints once
+        self.plot.getViewBox().prepareForPaint()
         self._set_ticks(tokens, vb.width(), vb.height())
 
     def _set_ticks(self, tokens: list[str], width_px: float, height_px: float) -> None:

@@ -82,6 +82,13 @@ class MainWindow(QMainWindow):
         self.shapes_label.setObjectName("shapes_label")
         self.timing_label = QLabel(self)
         self.timing_label.setObjectName("timing_label")
+        # fixed widths for the labels rewritten on every frame: a text of another length would
+        # otherwise lay the status bar out (and repaint the window around it) each time
+        metrics = self.timing_label.fontMetrics()
+        self.timing_label.setFixedWidth(metrics.horizontalAdvance(
+            self.tr("compute {0:.1f} ms · paint {1:.1f} ms").format(888.8, 888.8)) + 8)
+        self.shapes_label.setFixedWidth(metrics.horizontalAdvance(self.tr(
+            "n = {0} · d_model = {1} · h = {2} · d_k = {3}").format(888, 8888, 88, 8888)) + 8)
         self.statusBar().addWidget(self.hover_label, 1)
         self.statusBar().addPermanentWidget(self.shapes_label)
         self.statusBar().addPermanentWidget(self.timing_label)

@@ -233,6 +233,7 @@ class MatrixPlot(pg.PlotItem):
             rows, cols = data.shape
             self.image.setRect(QRectF(0, 0, cols, rows))
             self.setRange(xRange=(0, cols), yRange=(0, rows), padding=0)
+            self.getViewBox().prepareForPaint()  # apply the range now: one paint, not two
 
     def set_labels(self, rows: list[str], cols: list[str] | None) -> None:
         """Token labels for rows and columns; ``cols=None`` numbers the columns (dimensions)."""
