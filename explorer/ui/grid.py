@@ -6,17 +6,19 @@ import math
 import pyqtgraph as pg
 
 
-def grid_columns(n_panels: int, width: float, height: float) -> int:
-    """The column count that gives the largest near-square panels in a width x height area."""
+def grid_columns(n_panels: int, width: float, height: float, slack: float = 0.9) -> int:
+    """The column count for n near-square panels in a width x height area: among the counts whose
+    panels are at least ``slack`` times the largest possible, the one leaving the fewest empty
+    cells (a lone panel on the last row leaves the columns beside it without a panel above their
+    key labels), then the one with the larger panels."""
+    if n_panels <= 1:
+        return 1
     if width <= 0 or height <= 0:
         return math.ceil(math.sqrt(n_panels))
-    best, best_side = 1, -1.0
-    for cols in range(1, n_panels + 1):
-        rows = math.ceil(n_panels / cols)
-        side = min(width / cols, height / rows)
-        if side > best_side + 1e-9:
-            best, best_side = cols, side
-    return best
+    sides = {cols: min(width / cols, height / math.ceil(n_panels / cols)) for cols in range(1, n_panels + 1)}
+    best_side = max(sides.values())
+    good = [cols for cols, side in sides.items() if side >= slack * best_side]
+    return min(good, key=lambda cols: (cols * math.ceil(n_panels / cols) - n_panels, -sides[cols], cols))
 
 
 def place(view: pg.GraphicsLayoutWidget, cells: list[tuple[object, int, int, int, int]]) -> None:

@@ -15,3 +15,13 @@ def test_thinned_ticks_keep_labels_apart():
     assert [pos for pos, _ in ticks][:3] == [0.5, 4.5, 8.5]
     assert ticks[1][1] == "t4" and len(ticks) == 25
     assert thinned_ticks(labels[:5], 12, 300) == [(i + 0.5, f"t{i}") for i in range(5)]
+
+
+def test_grid_columns_prefer_full_rows_when_panels_stay_nearly_as_big():
+    from explorer.ui.grid import grid_columns
+
+    assert grid_columns(16, 500, 770) == 4  # 4 x 4 (panels 125 px) rather than 3 x 6 with one alone (128 px)
+    assert grid_columns(8, 1000, 500) == 4  # 4 x 2: the largest and full
+    assert grid_columns(16, 1600, 100) == 16  # a strip: one row
+    assert grid_columns(5, 600, 600) == 2  # 2 x 3 with one empty: no full grid comes close (5 x 1: 120 px vs 200)
+    assert grid_columns(1, 10, 10) == 1 and grid_columns(7, 0, 0) == 3
