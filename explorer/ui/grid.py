@@ -6,18 +6,21 @@ import math
 import pyqtgraph as pg
 
 
-def grid_columns(n_panels: int, width: float, height: float, slack: float = 0.9) -> int:
-    """The column count for n near-square panels in a width x height area: among the counts whose
-    panels are at least ``slack`` times the largest possible, the one leaving the fewest empty
-    cells (a lone panel on the last row leaves the columns beside it without a panel above their
-    key labels), then the one with the larger panels."""
+def grid_columns(n_panels: int, width: float, height: float, prefer_full_rows: bool = True) -> int:
+    """The column count for n near-square panels in a width x height area.
+
+    The largest panels win, but with ``prefer_full_rows`` any count whose panels are at least 90%
+    as big and that leaves fewer empty cells wins over it (a lone panel on the last row leaves
+    the columns beside it without a panel above their key labels)."""
     if n_panels <= 1:
         return 1
     if width <= 0 or height <= 0:
         return math.ceil(math.sqrt(n_panels))
     sides = {cols: min(width / cols, height / math.ceil(n_panels / cols)) for cols in range(1, n_panels + 1)}
     best_side = max(sides.values())
-    good = [cols for cols, side in sides.items() if side >= slack * best_side]
+    if not prefer_full_rows:
+        return min(cols for cols, side in sides.items() if side >= best_side - 1e-9)
+    good = [cols for cols, side in sides.items() if side >= 0.9 * best_side]
     return min(good, key=lambda cols: (cols * math.ceil(n_panels / cols) - n_panels, -sides[cols], cols))
 
 

@@ -39,7 +39,7 @@ def stage_panels(pair: TracePair, k: int) -> tuple[list[Panel], bool]:
     tok = t.tokens
     h = t.n_heads
     panels: list[Panel] = []
-    cols = grid_columns(h, 4, 3)  # a fixed, landscape-ish arrangement of the heads
+    cols = grid_columns(h, 4, 3, prefer_full_rows=False)  # fixed and landscape-ish; the single head adds a column
 
     def per_head(name: str, arr: np.ndarray, single: np.ndarray | None, key_cols: bool) -> None:
         for i in range(h):

@@ -25,3 +25,5 @@ def test_grid_columns_prefer_full_rows_when_panels_stay_nearly_as_big():
     assert grid_columns(16, 1600, 100) == 16  # a strip: one row
     assert grid_columns(5, 600, 600) == 2  # 2 x 3 with one empty: no full grid comes close (5 x 1: 120 px vs 200)
     assert grid_columns(1, 10, 10) == 1 and grid_columns(7, 0, 0) == 3
+    # the step-through's fixed arrangement keeps the largest panels (it adds a column of its own)
+    assert grid_columns(8, 4, 3, prefer_full_rows=False) == 3 and grid_columns(16, 4, 3, prefer_full_rows=False) == 4
