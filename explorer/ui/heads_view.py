@@ -175,6 +175,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.focused: int | None = None
         self.levels = (0.0, 1.0)
         self.last_paint_ms = 0.0
+        self._pointer: QPointF | None = None  # scene position of the pointer while it is over the view
         self.plot.getViewBox().sigResized.connect(lambda *_: self._layout_if_needed())
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -198,6 +199,8 @@ class HeadsView(pg.GraphicsLayoutWidget):
         for k, image in enumerate(self.images):
             image.set_frame(data[k], self.levels, pixels[k])
         self._layout_if_needed()
+        if self._pointer is not None:  # the pointer rests on the grid: read out the new numbers
+            self._on_mouse_moved(self._pointer)
 
     def _show_heads(self, shown: tuple[int, ...]) -> None:
         """Put one image per head to show in the view, taken from a pool; images not needed leave
@@ -280,8 +283,14 @@ class HeadsView(pg.GraphicsLayoutWidget):
         return self.plot.getViewBox().mapViewToScene(QPointF(x0 + col + 0.5, y0 + row + 0.5))
 
     def _on_mouse_moved(self, pos) -> None:
+        self._pointer = QPointF(pos)
         hit = self.cell_under(pos)
         self.hovered.emit(*(hit if hit is not None else (-1, -1, -1)))
+
+    def leaveEvent(self, event) -> None:
+        self._pointer = None
+        self.hovered.emit(-1, -1, -1)
+        super().leaveEvent(event)
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:

@@ -133,6 +133,22 @@ def test_hover_readout_names_head_tokens_and_value(window, qtbot):
     assert window.hover_label.text() == f'head 3 · query "it" → key "animal" = {w:.3f}'
 
 
+def test_hover_readout_follows_new_numbers_while_the_pointer_rests(window, qtbot):
+    view = window.heads_view
+    qtbot.mouseMove(view.viewport(), view.mapFromScene(view.cell_center(2, 7, 1)))
+    qtbot.waitUntil(lambda: window.hover_label.text() != "", timeout=2000)
+    before = window.hover_label.text()
+    window.controls.seed_spin.setValue(5)  # new weights under a pointer that does not move
+    window.flush()
+    w = window.trace.weights[2, 7, 1]
+    assert window.hover_label.text() == f'head 3 · query "it" → key "animal" = {w:.3f}' != before
+    window.controls.heads_slider.setValue(2)  # head 3 is gone: the cell under the pointer changes
+    window.flush()
+    hit = view.cell_under(view._pointer)
+    expected = "" if hit is None else window.hover_text(*hit)
+    assert window.hover_label.text() == expected
+
+
 def test_causal_toggle_zeroes_the_upper_triangle_on_screen(window):
     window.controls.causal_check.setChecked(True)
     window.flush()
