@@ -177,7 +177,6 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.last_paint_ms = 0.0
         self._pointer: QPointF | None = None  # scene position of the pointer while it is over the view
         self.plot.getViewBox().sigResized.connect(lambda *_: self._layout_if_needed())
-        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     # ---- data -------------------------------------------------------------------------------
@@ -286,6 +285,12 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self._pointer = QPointF(pos)
         hit = self.cell_under(pos)
         self.hovered.emit(*(hit if hit is not None else (-1, -1, -1)))
+
+    def mouseMoveEvent(self, event) -> None:
+        """Every move updates the readout (the scene's sigMouseMoved drops moves that come within
+        a few ms of each other, so the last position of a quick move could be lost)."""
+        super().mouseMoveEvent(event)
+        self._on_mouse_moved(self.mapToScene(event.position().toPoint()))
 
     def leaveEvent(self, event) -> None:
         self._pointer = None
