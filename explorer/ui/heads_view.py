@@ -21,44 +21,58 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("HeadsView", text)
 
 
+GAP_PX = 10.0  # between panels, on screen
+TITLE_PX = 18.0  # the band above each panel that holds its title
+
+
 @dataclass(frozen=True)
 class Mosaic:
     """Where each shown head sits in the shared view: panel k is at column k % cols, row
-    k // cols; a panel is n x n units, panels are ``gap`` apart and have a title band above."""
+    k // cols; a panel is n x n units, panels are ``gap_x`` / ``gap_y`` units apart and have a
+    title band of ``title`` units above. The view does not keep units square, so the gaps and the
+    band are sized for the pixels they get (``fit``): the same on screen for 1 token or 256."""
 
     n: int
     count: int
     cols: int
+    gap_x: float = 1.0
+    gap_y: float = 1.0
+    title: float = 1.5
+
+    @classmethod
+    def fit(cls, n: int, count: int, cols: int, width_px: float, height_px: float) -> Mosaic:
+        """A mosaic whose gaps are GAP_PX and title bands TITLE_PX when the view is
+        width_px x height_px; proportional spacing if the view is too small for that."""
+        rows = math.ceil(count / cols) if count else 1
+        free_x = width_px - (cols - 1) * GAP_PX  # pixels left for the panels
+        free_y = height_px - rows * TITLE_PX - (rows - 1) * GAP_PX
+        if count == 0 or free_x < 4 * cols or free_y < 4 * rows:
+            return cls(n, count, cols, max(1.0, 0.08 * n), max(1.0, 0.08 * n), max(1.5, 0.14 * n))
+        unit_x = free_x / (cols * n)  # pixels per unit, each way
+        unit_y = free_y / (rows * n)
+        return cls(n, count, cols, GAP_PX / unit_x, GAP_PX / unit_y, TITLE_PX / unit_y)
 
     @property
     def rows(self) -> int:
         return math.ceil(self.count / self.cols)
 
     @property
-    def gap(self) -> float:
-        return max(1.0, 0.08 * self.n)
-
-    @property
-    def title(self) -> float:
-        return max(1.5, 0.14 * self.n)
-
-    @property
     def width(self) -> float:
-        return self.cols * self.n + (self.cols - 1) * self.gap
+        return self.cols * self.n + (self.cols - 1) * self.gap_x
 
     @property
     def height(self) -> float:
-        return self.rows * (self.n + self.title) + (self.rows - 1) * self.gap
+        return self.rows * (self.n + self.title) + (self.rows - 1) * self.gap_y
 
     def origin(self, k: int) -> tuple[float, float]:
         """View coordinates of panel k's top-left cell corner."""
         c, r = k % self.cols, k // self.cols
-        return c * (self.n + self.gap), r * (self.n + self.title + self.gap) + self.title
+        return c * (self.n + self.gap_x), r * (self.n + self.title + self.gap_y) + self.title
 
     def cell(self, x: float, y: float) -> tuple[int, int, int] | None:
         """(panel, row, col) under view coordinates, or None in a gap or title band."""
-        c = int(x // (self.n + self.gap))
-        r = int(y // (self.n + self.title + self.gap))
+        c = int(x // (self.n + self.gap_x))
+        r = int(y // (self.n + self.title + self.gap_y))
         k = r * self.cols + c
         if not (0 <= c < self.cols and 0 <= k < self.count):
             return None
@@ -235,11 +249,12 @@ class HeadsView(pg.GraphicsLayoutWidget):
         if key == self._tick_key:
             return
         self._tick_key = key
-        m = self.mosaic = Mosaic(len(tokens), len(self._shown), self._columns(len(self._shown)))
+        m = self.mosaic = Mosaic.fit(len(tokens), len(self._shown), self._columns(len(self._shown)),
+                                     vb.width(), vb.height())
         for k, (image, title) in enumerate(zip(self.images, self.titles)):
             x0, y0 = m.origin(k)
             image.setRect(QRectF(x0, y0, m.n, m.n))
-            title.x, title.y = x0 + m.n / 2, y0 - 0.15 * m.title
+            title.x, title.y = x0 + m.n / 2, y0 - 0.15 * m.title  # the text's bottom, just above the panel
         self.title_item.set_titles(self.titles, QRectF(0, 0, m.width, m.height))
         self.plot.setRange(xRange=(0, m.width), yRange=(0, m.height), padding=0)
         # pyqtgraph applies a new range only when the view next paints, which moves every item
@@ -258,9 +273,14 @@ class HeadsView(pg.GraphicsLayoutWidget):
         for r in range(m.rows):
             y0 = m.origin(r * m.cols)[1]
             left += [(y0 + i + 0.5, labels[i]) for i in range(0, m.n, stride_y)]
+        keys = list(range(0, m.n, stride_x))
+        if m.cols > 1:  # a label near a panel's right edge must not run into the next panel's first
+            spill = max(0.0, widest / 2 - unit_x / 2)  # how far the first label reaches left, px
+            room = m.n * unit_x + m.gap_x * unit_x - spill  # where the next panel's first label begins
+            keys = [j for j in keys if j == 0 or (j + 0.5) * unit_x + widest / 2 + 4 <= room]
         for c in range(m.cols):
             x0 = m.origin(c)[0]
-            bottom += [(x0 + j + 0.5, labels[j]) for j in range(0, m.n, stride_x)]
+            bottom += [(x0 + j + 0.5, labels[j]) for j in keys]
         self.plot.getAxis("left").setTicks([left, []])
         self.plot.getAxis("bottom").setTicks([bottom, []])
 

@@ -165,7 +165,8 @@ class TokenAxis(pg.AxisItem):
         p.setRenderHint(p.RenderHint.TextAntialiasing, True)
         p.setFont(font)
         p.setPen(self.textPen())
-        p.setClipRect(self.boundingRect())
+        clip = self.boundingRect()
+        p.setClipRect(clip)
         static = self._static
         if len(static) > 4096:  # many texts typed over time: start again rather than grow
             static.clear()
@@ -178,8 +179,9 @@ class TokenAxis(pg.AxisItem):
             size = st.size()
             if flags == _RIGHT:
                 pos = QPointF(rect.right() - size.width(), rect.center().y() - size.height() / 2)
-            else:
-                pos = QPointF(rect.center().x() - size.width() / 2, rect.top())
+            else:  # centred under its column, but kept inside the axis so the first is not cut off
+                x = rect.center().x() - size.width() / 2
+                pos = QPointF(min(max(x, clip.left()), clip.right() - size.width()), rect.top())
             p.drawStaticText(pos, st)
 
 

@@ -124,6 +124,22 @@ def test_long_text_is_thinned_on_the_axes(window):
     assert labels[0] == "word0"
 
 
+def test_key_labels_of_neighbouring_panels_do_not_overlap(window):
+    from explorer.ui.style import label_extent
+
+    window.controls.text_input.setPlainText(" ".join(["Attention lets every token look at every other token."] * 30))
+    window.controls.heads_slider.setValue(4)
+    window.flush()
+    view = window.heads_view
+    assert view.mosaic.cols > 1
+    ticks = sorted(pos for pos, _ in view.plot.getAxis("bottom")._tickLevels[0])
+    px = view.plot.getViewBox().sceneBoundingRect().width() / view.mosaic.width  # pixels per unit
+    widest = label_extent(window.state.tokens)[1]
+    gaps = [(b - a) * px for a, b in zip(ticks, ticks[1:])]
+    assert min(gaps) >= widest  # centres a whole label apart, also across the gap between panels
+    assert len(ticks) >= 2 * view.mosaic.cols  # and still labelled
+
+
 def test_hover_readout_names_head_tokens_and_value(window, qtbot):
     view = window.heads_view
     scene_pos = view.cell_center(2, 7, 1)  # head 3: query 7 "it", key 1 "animal"

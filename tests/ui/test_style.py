@@ -27,3 +27,22 @@ def test_grid_columns_prefer_full_rows_when_panels_stay_nearly_as_big():
     assert grid_columns(1, 10, 10) == 1 and grid_columns(7, 0, 0) == 3
     # the step-through's fixed arrangement keeps the largest panels (it adds a column of its own)
     assert grid_columns(8, 4, 3, prefer_full_rows=False) == 3 and grid_columns(16, 4, 3, prefer_full_rows=False) == 4
+
+
+def test_mosaic_spacing_is_the_same_on_screen_for_any_token_count():
+    from explorer.ui.heads_view import GAP_PX, TITLE_PX, Mosaic
+
+    for n in (1, 3, 12, 256):
+        m = Mosaic.fit(n, 4, 2, width_px=500, height_px=600)  # 2 x 2 panels
+        unit_x, unit_y = 500 / m.width, 600 / m.height  # pixels per view unit, each way
+        assert abs(m.gap_x * unit_x - GAP_PX) < 1e-9 and abs(m.gap_y * unit_y - GAP_PX) < 1e-9
+        assert abs(m.title * unit_y - TITLE_PX) < 1e-9
+        for k in range(4):  # every cell centre maps back to its panel, row and column
+            x0, y0 = m.origin(k)
+            for row, col in ((0, 0), (n - 1, n - 1), (n // 2, 0)):
+                assert m.cell(x0 + col + 0.5, y0 + row + 0.5) == (k, row, col)
+        x0, y0 = m.origin(3)
+        assert m.cell(x0 - m.gap_x / 2, y0 + 0.5) is None  # in the gap between columns
+        assert m.cell(x0 + 0.5, y0 - m.title / 2) is None  # in the title band
+    tiny = Mosaic.fit(12, 16, 4, width_px=60, height_px=60)  # no room for fixed pixels: proportional
+    assert tiny.gap_x == tiny.gap_y == 1.0 and abs(tiny.title - 0.14 * 12) < 1e-12
