@@ -55,15 +55,9 @@ class FastImageItem(pg.ImageItem):
     masked cell) is transparent. ``set_frame`` swaps in data whose pixels a caller mapped
     already (the heads grid maps all heads in one pass)."""
 
-    NAN_INDEX = NAN_INDEX
-
     def setLookupTable(self, lut, update: bool = True) -> None:
         self._argb = argb_words(lut)
         super().setLookupTable(np.asarray(lut, dtype=np.uint8), update)
-
-    def argb_pixels(self, data: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
-        """(..., rows, cols) float -> (..., rows, cols) uint32 with this item's colours."""
-        return argb_pixels(self._argb, data, levels)
 
     def set_frame(self, data: np.ndarray, levels: tuple[float, float], pixels: np.ndarray | None = None) -> None:
         """Show ``data`` (rows, cols) at fixed ``levels``; ``pixels`` is its (rows, cols) uint32
@@ -102,7 +96,7 @@ class FastImageItem(pg.ImageItem):
         img, levels = self.image, self.levels
         if img is None or img.ndim != 2 or img.size == 0 or levels is None or getattr(self, "_argb", None) is None:
             return super().render()
-        self._show_pixels(self.argb_pixels(img, levels))
+        self._show_pixels(argb_pixels(self._argb, img, levels))
 
     def paint(self, painter, *args) -> None:
         """ImageItem.paint without its profiler and options (no paint mode, no border)."""
