@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem, QToolButton,
@@ -75,6 +75,16 @@ def stage_panels(pair: TracePair, k: int) -> tuple[list[Panel], bool]:
         panels.append(Panel(tr("output, {0} heads").format(h), t.output, tok, None, 0, 0))
         panels.append(Panel(tr("output, single head"), s.output, tok, None, 0, 1))
     return panels, k == 7
+
+
+def _show_choices(combo, items: list[str], index: int) -> None:
+    """Make ``combo`` list ``items`` (refilled only if they changed) with ``index`` selected,
+    without emitting its change signals: the model is being mirrored, not changed."""
+    with QSignalBlocker(combo):
+        if [combo.itemText(i) for i in range(combo.count())] != items:
+            combo.clear()
+            combo.addItems(items)
+        combo.setCurrentIndex(index)
 
 
 def _sub(n: int) -> str:
@@ -341,27 +351,11 @@ class StepView(QWidget):
     def _sync_combos(self, pair: TracePair) -> None:
         tokens = pair.multi.tokens
         self.query = min(self.query, len(tokens) - 1)
-        labels = [f"{i}: {t}" for i, t in enumerate(tokens)]
-        if [self.query_combo.itemText(i) for i in range(self.query_combo.count())] != labels:
-            self.query_combo.blockSignals(True)
-            self.query_combo.clear()
-            self.query_combo.addItems(labels)
-            self.query_combo.blockSignals(False)
-        self.query_combo.blockSignals(True)
-        self.query_combo.setCurrentIndex(self.query)
-        self.query_combo.blockSignals(False)
+        _show_choices(self.query_combo, [f"{i}: {t}" for i, t in enumerate(tokens)], self.query)
         h = pair.multi.n_heads
         if self.drill_head >= h:
             self.drill_head = 0
-        heads = [tr("Head {0}").format(i + 1) for i in range(h)]
-        if self.drill_head_combo.count() != h:
-            self.drill_head_combo.blockSignals(True)
-            self.drill_head_combo.clear()
-            self.drill_head_combo.addItems(heads)
-            self.drill_head_combo.blockSignals(False)
-        self.drill_head_combo.blockSignals(True)
-        self.drill_head_combo.setCurrentIndex(self.drill_head)
-        self.drill_head_combo.blockSignals(False)
+        _show_choices(self.drill_head_combo, [tr("Head {0}").format(i + 1) for i in range(h)], self.drill_head)
 
     def _on_query_change(self, i: int) -> None:
         if i >= 0:
