@@ -21,3 +21,26 @@ def window(qtbot):
     qtbot.waitExposed(win)
     win.flush()
     return win
+
+
+@pytest.fixture
+def disk_full_on_write(monkeypatch):
+    """Make the k-th file an export writes fail with "No space left on device" (the ones before
+    it are written for real); returns the list of paths attempted so far."""
+    import errno
+
+    from explorer.ui import export
+
+    def arm(k: int) -> list:
+        real, calls = export._write_bytes, []
+
+        def write(path, data):
+            calls.append(path)
+            if len(calls) == k:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            real(path, data)
+
+        monkeypatch.setattr(export, "_write_bytes", write)
+        return calls
+
+    return arm

@@ -316,17 +316,9 @@ def test_full_disk_data_keeps_the_old_file(window, ctrl, monkeypatch, tmp_path, 
     assert entries(tmp_path) == [name]
 
 
-def test_full_disk_heads_all_or_nothing(window, ctrl, monkeypatch, tmp_path):
+def test_full_disk_heads_all_or_nothing(window, ctrl, disk_full_on_write, tmp_path):
     (tmp_path / "head_01.png").write_bytes(b"precious")
-    real, calls = export._write_bytes, []
-
-    def third_fails(path, data):
-        calls.append(path)
-        if len(calls) == 3:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
-
-    monkeypatch.setattr(export, "_write_bytes", third_fails)
+    disk_full_on_write(3)
     assert ctrl.export_heads_to(tmp_path, "png", 1) is False
     assert_one_error(ctrl, "disk is full")
     assert entries(tmp_path) == ["head_01.png"]

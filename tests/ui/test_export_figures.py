@@ -250,18 +250,10 @@ def test_handout_pngs_are_numbered(small_pair, tmp_path):
     assert len({p.read_bytes() for p in written}) == 11
 
 
-def test_handout_pngs_all_or_nothing(small_pair, tmp_path, monkeypatch):
+def test_handout_pngs_all_or_nothing(small_pair, tmp_path, disk_full_on_write):
     keep = tmp_path / "steps_03.png"
     keep.write_bytes(b"old")
-    real, calls = export._write_bytes, []
-
-    def fail_on_fifth(path, data):
-        calls.append(path)
-        if len(calls) == 5:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
-
-    monkeypatch.setattr(export, "_write_bytes", fail_on_fifth)
+    disk_full_on_write(5)
     with pytest.raises(ExportError, match="disk is full"):
         export_handout(small_pair, tmp_path / "steps.png", scale=1)
     assert entries(tmp_path) == ["steps_03.png"]
