@@ -10,8 +10,8 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 # The export formats, by file suffix (compared case-insensitively).
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")

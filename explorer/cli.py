@@ -14,8 +14,17 @@ from pathlib import Path
 
 from .atomic import DATA_SUFFIXES, IMAGE_SUFFIXES, KNOWN_SUFFIXES, ExportError, check_target
 from .limits import (
-    D_MODEL_MAX, D_MODEL_MIN, DEFAULT_D_MODEL, DEFAULT_HEADS, DEFAULT_TEXT, HEADS_MAX, HEADS_MIN, SEED_MAX,
-    TEMPERATURE_MAX, TEMPERATURE_MIN, TOKENS_MAX,
+    D_MODEL_MAX,
+    D_MODEL_MIN,
+    DEFAULT_D_MODEL,
+    DEFAULT_HEADS,
+    DEFAULT_TEXT,
+    HEADS_MAX,
+    HEADS_MIN,
+    SEED_MAX,
+    TEMPERATURE_MAX,
+    TEMPERATURE_MIN,
+    TOKENS_MAX,
 )
 
 PROG = "attention-explorer"

@@ -43,11 +43,20 @@ from typing import Any
 
 import numpy as np
 
-from .engine import AttentionConfig, POSITIONAL_MODES, compute_pair, tokenize, trace_metrics, valid_head_counts
+from .engine import POSITIONAL_MODES, AttentionConfig, compute_pair, tokenize, trace_metrics, valid_head_counts
 from .engine.metrics import row_entropy_bits, single_vs_mean
 from .limits import (
-    D_MODEL_MAX, D_MODEL_MIN, DEFAULT_D_MODEL, DEFAULT_HEADS, DEFAULT_TEXT, HEADS_MAX, HEADS_MIN, SEED_MAX,
-    TEMPERATURE_MAX, TEMPERATURE_MIN, TOKENS_MAX,
+    D_MODEL_MAX,
+    D_MODEL_MIN,
+    DEFAULT_D_MODEL,
+    DEFAULT_HEADS,
+    DEFAULT_TEXT,
+    HEADS_MAX,
+    HEADS_MIN,
+    SEED_MAX,
+    TEMPERATURE_MAX,
+    TEMPERATURE_MIN,
+    TOKENS_MAX,
 )
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "resources" / "examples.json"

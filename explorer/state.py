@@ -6,15 +6,25 @@ divide d_model) and the widgets can simply mirror it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .engine import AttentionConfig, AttentionEngine, Trace, TracePair, tokenize, valid_head_counts
 from .engine.tokenize import is_control
 from .limits import (
-    D_MODEL_MAX, D_MODEL_MIN, DEFAULT_D_MODEL, DEFAULT_HEADS, DEFAULT_TEXT, HEADS_MAX, HEADS_MIN, SEED_MAX,
-    TEMPERATURE_MAX, TEMPERATURE_MIN, TOKENS_MAX,
+    D_MODEL_MAX,
+    D_MODEL_MIN,
+    DEFAULT_D_MODEL,
+    DEFAULT_HEADS,
+    DEFAULT_TEXT,
+    HEADS_MAX,
+    HEADS_MIN,
+    SEED_MAX,
+    TEMPERATURE_MAX,
+    TEMPERATURE_MIN,
+    TOKENS_MAX,
 )
+
 
 class Signal:
     """A minimal observer list (the state must not depend on Qt)."""

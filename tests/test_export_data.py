@@ -14,7 +14,12 @@ from explorer import atomic
 from explorer.atomic import ExportError, atomic_write, check_target
 from explorer.engine import AttentionConfig, compute_pair, tokenize
 from explorer.export_data import (
-    TRACE_ARRAYS, config_caption, write_csv, write_data, write_json, write_npz,
+    TRACE_ARRAYS,
+    config_caption,
+    write_csv,
+    write_data,
+    write_json,
+    write_npz,
 )
 
 AWKWARD = ["hello", ",", '"', "a,b", 'say "hi"', "猫", "🐱", "👩‍👩‍👧", "'", "=", "\\", "x\ny"]

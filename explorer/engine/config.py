@@ -79,5 +79,5 @@ class AttentionConfig:
         """The factor applied to the raw scores: (1/sqrt(d_k) if scaled) / temperature."""
         return (1.0 / math.sqrt(self.d_k) if self.scaled else 1.0) / self.temperature
 
-    def with_heads(self, n_heads: int) -> "AttentionConfig":
+    def with_heads(self, n_heads: int) -> AttentionConfig:
         return replace(self, n_heads=n_heads)

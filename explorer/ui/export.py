@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..atomic import IMAGE_SUFFIXES, ExportError, atomic_write, atomic_write_all, check_target
 

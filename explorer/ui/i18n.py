@@ -1,7 +1,7 @@
 """Translation helpers: every user-visible string goes through Qt's translate()."""
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ..state import NOTICE_TEXT, Notice
 

@@ -6,14 +6,20 @@ import time
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
 )
 
 from ..engine import Trace, TracePair
+from ..examples import ExampleLibrary, load_examples
 from ..state import ExplorerState
 from .compare_view import CompareView
 from .controls import ControlsPanel
-from ..examples import ExampleLibrary, load_examples
 from .examples_bar import ExamplesBar
 from .export_actions import ExportController
 from .heads_view import HeadsView

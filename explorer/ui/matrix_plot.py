@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from .style import AXIS_HEIGHT, AXIS_WIDTH, label_extent, thinned_ticks, tick_font
 
-
 NAN_INDEX = 255  # colour indices run 0..254; 255 is a transparent pixel (NaN, a masked cell)
 
 

@@ -21,7 +21,12 @@ from explorer.export_data import config_caption
 from explorer.limits import DEFAULT_TEXT
 from explorer.ui import export
 from explorer.ui.export import (
-    FIGURE_SIZES, HANDOUT_SIZE, build_figure, export_figure, export_handout, export_heads_separately,
+    FIGURE_SIZES,
+    HANDOUT_SIZE,
+    build_figure,
+    export_figure,
+    export_handout,
+    export_heads_separately,
     render_image,
 )
 

@@ -1,10 +1,9 @@
 """The live window, driven through its widgets; assertions read what is on screen."""
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QPlainTextEdit, QSlider, QSpinBox
-
-import pyqtgraph as pg
 
 from explorer.engine import AttentionEngine, single_vs_mean, trace_metrics
 
