@@ -1,39 +1,26 @@
-"""Application start-up: the QApplication, the main window, and the command-line entry."""
+"""The window's start-up: the main window, the error hook and the event loop.
+
+``explorer.cli.main`` is the one entry point (``main.py``, the ``attention-explorer`` script); it
+calls ``run_gui`` when no command is given. Nothing here imports the command line."""
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 
-def _ensure_app():
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        QCoreApplication.setOrganizationName("AttentionExplorer")
-        QCoreApplication.setApplicationName("Attention Explorer")
-        app = QApplication(sys.argv[:1])
-        from pathlib import Path
-
-        from PySide6.QtGui import QIcon
-
-        icon = Path(__file__).resolve().parents[1] / "resources" / "icons" / "attention-explorer.png"
-        if icon.exists():
-            app.setWindowIcon(QIcon(str(icon)))
-    return app
-
-
-def create_main_window(state=None, library=None):
-    """Build the main window (not shown, no event loop) so tests and scripts can drive it."""
-    _ensure_app()
+def create_main_window(state: Any = None, library: Any = None, language: str | None = None) -> Any:
+    """Build the main window (not shown, no event loop) so tests and scripts can drive it.
+    ``language``: "zh" or "en" for this window's UI language; None keeps the current choice."""
     from .engine.memory import tune_allocator
     from .ui.main_window import MainWindow
+    from .ui.qt_app import ensure_app
 
+    ensure_app()
     tune_allocator()
     return MainWindow(state, library=library)
 
 
-def error_hook(window, show=None):
+def error_hook(window: Any, show: Any = None) -> Any:
     """A sys.excepthook for the window: an unexpected exception in a slot must not vanish into
     stderr or take the window down. It is shown as a short message (the traceback under
     "Show Details…"), and the window, with all the user's settings, keeps running."""
@@ -42,9 +29,9 @@ def error_hook(window, show=None):
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
-    showing = []
+    showing: list[Any] = []
 
-    def hook(kind, value, tb) -> None:
+    def hook(kind: Any, value: Any, tb: Any) -> None:
         details = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(details)
         if showing:  # one message at a time; the rest are on stderr
@@ -62,24 +49,20 @@ def error_hook(window, show=None):
     return hook
 
 
-def run_gui() -> int:
+def run_gui(session: Any = None, language: str | None = None) -> int:
+    """Open the window (at ``session``'s state, when given) and run the event loop."""
     from .platform_check import missing_x11_packages, x11_help
 
     missing = missing_x11_packages()
     if missing:
         print(x11_help(missing), file=sys.stderr)
         return 2
-    app = _ensure_app()
-    window = create_main_window()
+    from .ui.qt_app import ensure_app
+
+    app = ensure_app()
+    window = create_main_window(language=language)
+    if session is not None:
+        window.apply_session(session)
     sys.excepthook = error_hook(window)
     window.show()
-    return app.exec()
-
-
-def main() -> int:
-    """`attention-explorer` / `python main.py`: the window, or a subcommand (see --help)."""
-    try:
-        from .cli import main as cli_main
-    except ImportError:  # the command line module is optional for the window itself
-        return run_gui()
-    return cli_main(sys.argv[1:])
+    return int(app.exec())

@@ -26,12 +26,18 @@ from .limits import (
     TEMPERATURE_MIN,
     TOKENS_MAX,
 )
+from .settings import Settings
+from .settings import describe as describe_problem
+from .settings import problems as settings_problems
 
 PROG = "attention-explorer"
 VIEWS = ("heads", "compare", "step")
 STAGE_MIN, STAGE_MAX, DEFAULT_STAGE = 0, 10, 7
 SCALE_MIN, SCALE_MAX, DEFAULT_SCALE = 1.0, 4.0, 2.0
 EXIT_ERROR = 2
+# settings key -> the command-line flag that sets it (for messages)
+_FLAGS = {"d_model": "--d-model", "n_heads": "--heads", "seed": "--seed", "temperature": "--temperature",
+          "causal": "--causal", "scaled": "--no-scale", "positional": "--no-positions"}
 
 FORMATS_HELP = (
     "the suffix of OUT chooses the format: "
@@ -151,37 +157,26 @@ def _tokens_for(args) -> list[str]:
 def _validate(args):
     """Everything that can be wrong with the command line, before any work: the config, the
     tokens and the checked output path."""
-    from .engine import AttentionConfig, valid_head_counts
-
     suffix = Path(args.out).suffix.lower()
     if suffix not in KNOWN_SUFFIXES:
         got = f"'{Path(args.out).suffix}'" if Path(args.out).suffix else "no suffix"
         raise UsageError(f"OUT has {got}: the suffix chooses the format, use one of {', '.join(KNOWN_SUFFIXES)}.")
-    _check_range("--d-model", args.d_model, D_MODEL_MIN, D_MODEL_MAX)
-    _check_range("--heads", args.heads, HEADS_MIN, HEADS_MAX)
-    if args.d_model % args.heads:
-        valid = ", ".join(map(str, valid_head_counts(args.d_model, HEADS_MAX)))
-        raise UsageError(
-            f"--heads {args.heads} does not divide --d-model {args.d_model}; "
-            f"valid head counts for d_model={args.d_model}: {valid}."
-        )
-    _check_range("--seed", args.seed, 0, SEED_MAX)
-    if not math.isfinite(args.temperature):
-        raise UsageError(f"--temperature must be a finite number, got {args.temperature}.")
-    _check_range("--temperature", args.temperature, TEMPERATURE_MIN, TEMPERATURE_MAX)
+    values = {"d_model": args.d_model, "n_heads": args.heads, "seed": args.seed, "causal": args.causal,
+              "scaled": not args.no_scale, "temperature": args.temperature,
+              "positional": "none" if args.no_positions else "sinusoidal"}
+    for p in settings_problems(values):
+        if p.kind == "divide":
+            raise UsageError(
+                f"--heads {args.heads} does not divide --d-model {args.d_model}; "
+                f"valid head counts for d_model={args.d_model}: {', '.join(map(str, p.choices))}."
+            )
+        raise UsageError(describe_problem(p, _FLAGS[p.key]))
     _check_range("--stage", args.stage, STAGE_MIN, STAGE_MAX)
     if not math.isfinite(args.scale):
         raise UsageError(f"--scale must be a finite number, got {args.scale}.")
     _check_range("--scale", args.scale, SCALE_MIN, SCALE_MAX)
     tokens = _tokens_for(args)
-    try:
-        config = AttentionConfig(
-            d_model=args.d_model, n_heads=args.heads, seed=args.seed, causal=args.causal,
-            scaled=not args.no_scale, temperature=args.temperature,
-            positional="none" if args.no_positions else "sinusoidal",
-        )
-    except ValueError as e:  # the checks above should make this unreachable
-        raise UsageError(str(e)) from None
+    config = Settings.from_dict(values).to_config()
     try:
         out = check_target(args.out, force=args.force)
     except ExportError as e:
@@ -222,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:  # --help (0) or a usage error (2, already reported)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_ERROR)
     if args.command is None:
-        from explorer.app import run_gui
+        from .app import run_gui
 
         return run_gui()
     try:

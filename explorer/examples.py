@@ -43,29 +43,28 @@ from typing import Any
 
 import numpy as np
 
-from .engine import POSITIONAL_MODES, AttentionConfig, compute_pair, tokenize, trace_metrics, valid_head_counts
+from .engine import AttentionConfig, compute_pair, tokenize, trace_metrics
 from .engine.metrics import row_entropy_bits, single_vs_mean
 from .limits import (
-    D_MODEL_MAX,
-    D_MODEL_MIN,
     DEFAULT_D_MODEL,
     DEFAULT_HEADS,
     DEFAULT_TEXT,
-    HEADS_MAX,
-    HEADS_MIN,
-    SEED_MAX,
-    TEMPERATURE_MAX,
-    TEMPERATURE_MIN,
     TOKENS_MAX,
 )
+from .resources_path import resource
+from .settings import OPTIONAL_KEYS as SETTINGS_OPTIONAL
+from .settings import REQUIRED_KEYS as SETTINGS_REQUIRED
+from .settings import Settings
+from .settings import problems as settings_problems
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "resources" / "examples.json"
+# resources/examples.json, shipped as package data (explorer.resources) with every install
+DEFAULT_PATH = Path(str(resource("examples.json")))
 LANGUAGES = ("en", "zh")
 
 REQUIRED_FIELDS = ("id", "title", "note", "text", "settings", "checks")
 OPTIONAL_FIELDS = ("query",)
-REQUIRED_SETTINGS = ("d_model", "n_heads", "seed", "causal", "scaled", "temperature", "positional")
-OPTIONAL_SETTINGS = ("n_tokens",)
+REQUIRED_SETTINGS = SETTINGS_REQUIRED
+OPTIONAL_SETTINGS = SETTINGS_OPTIONAL
 SETTING_KEYS = REQUIRED_SETTINGS + OPTIONAL_SETTINGS
 
 # kind -> required parameters (besides "kind"); every kind also accepts "with".
@@ -117,11 +116,7 @@ class Example:
         return tokens if n is None else tokens[:n]
 
     def config(self, overrides: dict | None = None) -> AttentionConfig:
-        s = {**self.settings, **(overrides or {})}
-        return AttentionConfig(
-            d_model=s["d_model"], n_heads=s["n_heads"], seed=s["seed"], causal=s["causal"],
-            scaled=s["scaled"], temperature=s["temperature"], positional=s["positional"],
-        )
+        return Settings.from_dict({**self.settings, **(overrides or {})}).to_config()
 
 
 @dataclass
@@ -181,57 +176,41 @@ def _validate_bilingual(name: str, value: Any, where: str) -> list[str]:
     return problems
 
 
+_EXAMPLE_PHRASES = {
+    "int": "{where} has {key}={value!r} in its {label}; it must be a whole number.",
+    "range": "{where} has {key}={value} in its {label}, outside the allowed range {low} to {high}.",
+    "bool": "{where} has {key}={value!r} in its {label}; it must be true or false.",
+    "number": "{where} has {key}={value!r} in its {label}; it must be a number.",
+    "choice": "{where} has {key}={value!r} in its {label}; choose one of {choices}.",
+    "missing": "{where} is missing {key!r} in its {label}.",
+    "divide": "{where} has n_heads={value} in its {label}, which does not divide d_model={d_model}; "
+              "valid head counts for d_model={d_model} are {choices}.",
+}
+
+
 def _validate_settings(settings: Any, where: str, *, partial: bool = False, label: str = "settings") -> list[str]:
-    """Problems with a settings object; ``partial`` allows missing keys (a check's "with")."""
+    """Problems with a settings object (checked by explorer.settings); ``partial`` allows missing
+    keys (a check's "with")."""
     if not isinstance(settings, dict):
         return [f"{where} has {label} that are not an object."]
-    problems = []
-    for key in settings:
-        if key not in SETTING_KEYS:
-            hint = " (the text is the example's own 'text' field)" if key == "text" else ""
-            problems.append(f"{where} has an unknown key {key!r} in its {label}{hint}; "
-                            f"allowed keys are {', '.join(SETTING_KEYS)}.")
-    if not partial:
-        for key in REQUIRED_SETTINGS:
-            if key not in settings:
-                problems.append(f"{where} is missing {key!r} in its {label}.")
-
-    def int_in(key: str, lo: int, hi: int) -> None:
-        if key not in settings:
-            return
-        v = settings[key]
-        if not _is_int(v):
-            problems.append(f"{where} has {key}={v!r} in its {label}; it must be a whole number.")
-        elif not lo <= v <= hi:
-            problems.append(f"{where} has {key}={v} in its {label}, outside the allowed range {lo} to {hi}.")
-
-    int_in("d_model", D_MODEL_MIN, D_MODEL_MAX)
-    int_in("n_heads", HEADS_MIN, HEADS_MAX)
-    int_in("seed", 0, SEED_MAX)
-    int_in("n_tokens", 1, TOKENS_MAX)
-    for key in ("causal", "scaled"):
-        if key in settings and not isinstance(settings[key], bool):
-            problems.append(f"{where} has {key}={settings[key]!r} in its {label}; it must be true or false.")
-    if "temperature" in settings:
-        t = settings["temperature"]
-        if not _is_number(t):
-            problems.append(f"{where} has temperature={t!r} in its {label}; it must be a number.")
-        elif not TEMPERATURE_MIN <= t <= TEMPERATURE_MAX:
-            problems.append(f"{where} has temperature={t} in its {label}, outside the allowed range "
-                            f"{TEMPERATURE_MIN} to {TEMPERATURE_MAX}.")
-    if "positional" in settings and settings["positional"] not in POSITIONAL_MODES:
-        problems.append(f"{where} has positional={settings['positional']!r} in its {label}; "
-                        f"choose one of {', '.join(POSITIONAL_MODES)}.")
-    return problems
+    out = []
+    for p in settings_problems(settings, partial=partial):
+        if p.kind == "divide":
+            continue  # reported once the settings are complete (see _check_heads_divide)
+        if p.kind == "unknown":
+            hint = " (the text is the example's own 'text' field)" if p.key == "text" else ""
+            out.append(f"{where} has an unknown key {p.key!r} in its {label}{hint}; "
+                       f"allowed keys are {', '.join(SETTING_KEYS)}.")
+            continue
+        out.append(_EXAMPLE_PHRASES[p.kind].format(where=where, key=p.key, value=p.value, label=label, low=p.low,
+                                                   high=p.high, choices=", ".join(map(str, p.choices))))
+    return out
 
 
 def _check_heads_divide(settings: dict, where: str, label: str = "settings") -> list[str]:
-    d, h = settings.get("d_model"), settings.get("n_heads")
-    if _is_int(d) and _is_int(h) and D_MODEL_MIN <= d <= D_MODEL_MAX and HEADS_MIN <= h <= HEADS_MAX and d % h:
-        valid = ", ".join(map(str, valid_head_counts(d, HEADS_MAX)))
-        return [f"{where} has n_heads={h} in its {label}, which does not divide d_model={d}; "
-                f"valid head counts for d_model={d} are {valid}."]
-    return []
+    return [_EXAMPLE_PHRASES["divide"].format(where=where, value=p.value, label=label, d_model=settings["d_model"],
+                                              choices=", ".join(map(str, p.choices)))
+            for p in settings_problems(settings, partial=True) if p.kind == "divide"]
 
 
 def _validate_check(check: Any, i: int, where: str, settings: dict) -> list[str]:

@@ -54,15 +54,9 @@ def tr(text: str) -> str:
 def ensure_app():
     """The running QApplication, or a new one. From the command line (no application yet and no
     platform chosen) figures are drawn on the offscreen platform: no window, device pixel ratio 1."""
-    from PySide6.QtWidgets import QApplication
+    from .qt_app import ensure_app as _ensure
 
-    app = QApplication.instance()
-    if app is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from ..app import _ensure_app
-
-        app = _ensure_app()
-    return app
+    return _ensure(headless=True)
 
 
 def _dpi() -> int:
