@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -175,6 +175,14 @@ class ModelRun:
         w = _frozen(stable_softmax(logits))
         self._regrouped[key] = w
         return w
+
+    def prefix(self, n: int) -> ModelRun:
+        """The run over the first n tokens, sliced: exact for causal models only (a later token
+        never changes an earlier one's attention). It predicts no next token."""
+        n = max(1, min(int(n), self.n))
+        layers = [replace(la, x=la.x[:n], q_proj=la.q_proj[:n], k_proj=la.k_proj[:n], v_proj=la.v_proj[:n],
+                          weights=la.weights[:, :n, :n]) for la in self._layers]
+        return ModelRun(self.info, self.tokens[:n], self.ids[:n], layers)
 
     def next_tokens(self, k: int = 10, temperature: float = 1.0) -> list[tuple[str, float]]:
         """The k most likely next tokens after the text, [(text, probability), ...], most likely
