@@ -190,3 +190,13 @@ def write_data(pair: TracePair, path: str | os.PathLike) -> None:
     if writer is None:
         raise ExportError(f"{suffix or 'No suffix'} is not a data format: use .npz, .csv or .json.")
     writer(pair, path)
+
+
+def source_caption(info, layer: int, regroup_heads: int, n_tokens: int) -> str:
+    """The caption of a figure from a trained model: model, layer, heads and the regrouping
+    the comparison uses, so the picture can be reproduced (``--model … --layer … --regroup …``)."""
+    parts = [f"model={info.name}", f"layer={layer}", f"h={info.n_heads}", f"d_model={info.d_model}",
+             f"n={n_tokens}"]
+    if regroup_heads != info.n_heads:
+        parts.append(f"regrouped into h'={regroup_heads}")
+    return " · ".join(parts)

@@ -121,12 +121,18 @@ class ControlsPanel(QWidget):
             signal.connect(lambda value, setter=setter: self._write(setter, value))
         # state -> widget
         state.changed.connect(self._on_state_change)
+        self._mirrored = False
         self._on_state_change(frozenset(("text", "d_model", "n_heads", "tokens_wanted", "seed", "causal", "scaled",
                                          "temperature", "positional")))
 
     def _write(self, setter, value) -> None:
+        """Widget -> state. The state's change event mirrors every widget once; only when the
+        setter changed nothing (it snapped or clamped to the value it had) is the widget
+        written back here, so a tick writes each widget once."""
+        self._mirrored = False
         setter(value)
-        self._on_state_change(frozenset())
+        if not self._mirrored:
+            self._on_state_change(frozenset())
 
     def _slider(self, name: str, lo: int, hi: int, tip: str) -> QSlider:
         s = QSlider(Qt.Orientation.Horizontal, self)
@@ -145,7 +151,14 @@ class ControlsPanel(QWidget):
         return w
 
     def _on_state_change(self, fields: frozenset) -> None:
+        self._mirrored = True
         s = self.state
+        fixed = set(s.info.fixed)
+        for key, widget in (("d_model", self.d_model_slider), ("n_heads", self.heads_slider),
+                            ("seed", self.seed_spin), ("temperature", self.temperature_spin),
+                            ("causal", self.causal_check), ("scaled", self.scale_check),
+                            ("positional", self.positional_check)):
+            widget.setEnabled(key not in fixed)
         if "text" in fields and self.text_input.toPlainText() != s.text:
             with QSignalBlocker(self.text_input):
                 self.text_input.setPlainText(s.text)
@@ -174,7 +187,12 @@ class ControlsPanel(QWidget):
         self.d_k_label.setText(self.tr("d_k = {0} / {1} = {2}").format(s.d_model, s.n_heads, s.d_k))
         self.heads_slider.setToolTip(self.tr("h: the number of heads. For d_model = {0} the valid counts are {1}; "
                                              "others are skipped.").format(s.d_model, valid))
-        self.show_notices(s.notices)
+        if fixed:  # a model's own sizes, shown where the sliders are
+            info = s.info
+            self.d_model_value.setText(str(info.d_model))
+            self.heads_value.setText(str(info.n_heads))
+            self.d_k_label.setText(self.tr("d_k = {0} / {1} = {2} (fixed by the model)").format(
+                info.d_model, info.n_heads, info.d_model // info.n_heads))
 
     def show_notices(self, notices: list[Notice], extra: str | None = None) -> None:
         lines = [translate_notice(n) for n in notices]

@@ -95,7 +95,8 @@ class ExamplesBar(QWidget):
         ex = self.library.examples[index]
         self.current = ex
         self.example_combo.setCurrentIndex(index)
-        self.state.apply({"text": ex.text, **ex.settings})
+        # one step: the text, then the settings, then the query token checked against this text
+        self.state.apply({"text": ex.text, **ex.settings, "query": ex.query})
         self.note_label.setText(ex.note_for(self.language))
         self.note_label.show()
         self.exampleLoaded.emit(ex)

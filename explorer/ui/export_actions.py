@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
@@ -146,6 +146,10 @@ class ExportController(QObject):
         step = getattr(w, "step_view", None)
         if inside(step):
             return "step", int(getattr(step, "stage", 7))
+        if hasattr(w, "view_name_of_tab") and w.tabs.currentIndex() > 0:
+            name = w.view_name_of_tab(w.tabs.currentIndex())
+            if name:
+                return name, 7
         compare, heads = getattr(w, "compare_view", None), getattr(w, "heads_view", None)
         if inside(compare):
             focus = QApplication.focusWidget()
@@ -157,6 +161,19 @@ class ExportController(QObject):
     def _default_name(self) -> str:
         view, stage = self.current_view()
         return f"stage{stage}" if view == "step" else view
+
+    def _figure_extras(self, view: str) -> dict:
+        """The caption (a model source names itself) and, for views exported as drawn, the
+        live widget and its title."""
+        from .views.registry import VIEWS
+
+        w = self.window
+        extras: dict = {"caption": w.caption() if hasattr(w, "caption") else None}
+        spec = VIEWS.get(view)
+        if spec is not None and not spec.figure:
+            extras["widget"] = w.views.get(view)
+            extras["title"] = QCoreApplication.translate("Views", spec.title)
+        return extras
 
     # ---- running an export --------------------------------------------------------------------
     def _pair(self):
@@ -208,7 +225,7 @@ class ExportController(QObject):
 
         def work() -> None:
             pair = self._pair()
-            export_figure(pair, path, view=view, stage=stage, scale=scale)
+            export_figure(pair, path, view=view, stage=stage, scale=scale, **self._figure_extras(view))
 
         ok = self._run(work, self.tr("Exported {0}").format(path))
         if ok:
@@ -239,7 +256,8 @@ class ExportController(QObject):
         written = []
 
         def work() -> None:
-            written.extend(export_heads_separately(self._pair(), folder, fmt, scale=scale))
+            written.extend(export_heads_separately(self._pair(), folder, fmt, scale=scale,
+                                                   caption=self.window.caption()))
 
         ok = self._run(work)
         if ok:
@@ -251,7 +269,7 @@ class ExportController(QObject):
     def export_handout_to(self, path, scale: float = DEFAULT_SCALE) -> bool:
         from .export import export_handout
 
-        ok = self._run(lambda: export_handout(self._pair(), path, scale=scale),
+        ok = self._run(lambda: export_handout(self._pair(), path, scale=scale, caption=self.window.caption()),
                        self.tr("Exported {0}").format(path))
         if ok:
             self.remember_folder(Path(path).parent)
@@ -263,7 +281,7 @@ class ExportController(QObject):
 
         def work() -> None:
             view, stage = self.current_view()
-            image = render_image(build_figure(self._pair(), view, stage), DEFAULT_SCALE)
+            image = render_image(build_figure(self._pair(), view, stage, **self._figure_extras(view)), DEFAULT_SCALE)
             QGuiApplication.clipboard().setImage(image)
 
         return self._run(work, self.tr("Copied the image to the clipboard"))

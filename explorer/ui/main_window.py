@@ -1,12 +1,14 @@
 """The main window: controls on the left, the heads grid and the comparison side by side."""
 from __future__ import annotations
 
+import sys
 import time
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -17,16 +19,22 @@ from PySide6.QtWidgets import (
 
 from ..engine import Trace, TracePair
 from ..examples import ExampleLibrary, load_examples
+from ..export_data import source_caption
+from ..session import Session, SessionError, load_session, save_session
+from ..sources import SyntheticSource
 from ..state import ExplorerState
-from .compare_view import CompareView
 from .controls import ControlsPanel
 from .examples_bar import ExamplesBar
 from .export_actions import ExportController
-from .heads_view import HeadsView
+from .model_worker import ModelWorker
 from .shortcuts import ShortcutsDialog
-from .stage_view import StepView
+from .source_panel import OPEN, RANDOM, SourcePanel
+from .views.registry import VIEWS
 
 SETTINGS_GROUP = "MainWindow"
+RECENT_SESSIONS_KEY = "sessions/recent"
+RECENT_MODELS_KEY = "models/opened"
+MAX_RECENT = 8
 
 
 class MainWindow(QMainWindow):
@@ -48,28 +56,52 @@ class MainWindow(QMainWindow):
         self.last_compute_ms = 0.0
         self.frames_drawn = 0
 
-        # ---- views
-        self.heads_view = HeadsView(self)
-        self.compare_view = CompareView(self)
+        # ---- views, from the registry: "main" views share the first tab, the others get one each
+        self.views: dict[str, object] = {}
         self.split = QSplitter(Qt.Orientation.Horizontal, self)
         self.split.setObjectName("heads_compare_splitter")
-        self.split.addWidget(self.heads_view)
-        self.split.addWidget(self.compare_view)
-        self.split.setStretchFactor(0, 3)
-        self.split.setStretchFactor(1, 2)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("view_tabs")
         self.tabs.addTab(self.split, self.tr("Heads && single vs multi"))
-        self.step_view = StepView(self)
-        self.tabs.addTab(self.step_view, self.tr("Step through"))
         self.tabs.setTabToolTip(0, self.tr("Every head's attention next to the single head (Ctrl+1)"))
+        self._tab_views: list[list[str]] = [[]]  # the view names on each tab
+        for spec in VIEWS.values():
+            try:
+                view = spec.load()(self)
+            except ImportError as e:  # a view whose module is missing must not take the window down
+                print(f"attention-explorer: the view {spec.name!r} is not available: {e}", file=sys.stderr)
+                continue
+            self.views[spec.name] = view
+            if spec.area == "main":
+                self.split.addWidget(view)
+                self._tab_views[0].append(spec.name)
+            else:
+                i = self.tabs.addTab(view, QCoreApplication.translate("Views", spec.title))
+                self.tabs.setTabToolTip(i, QCoreApplication.translate("Views", spec.tooltip))
+                self._tab_views.append([spec.name])
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.heads_view = self.views["heads"]
+        self.compare_view = self.views["compare"]
+        self.step_view = self.views["step"]
         self.tabs.setTabToolTip(1, self.tr("Walk the computation stage by stage with the real numbers (Ctrl+2)"))
         self.setCentralWidget(self.tabs)
+        self._dirty_views: set[str] = set()
 
         self.library = library if library is not None else load_examples()
         self.examples_bar = ExamplesBar(self.state, self.library, self)
         self.controls = ControlsPanel(self.state, self)
+        self.source_panel = SourcePanel(self.state, self)
         self.controls.layout().insertWidget(0, self.examples_bar)
+        self.controls.layout().insertWidget(1, self.source_panel)
+        self._synthetic = self.state.source if isinstance(self.state.source, SyntheticSource) else SyntheticSource()
+        self.worker = ModelWorker(self)
+        self.worker.progress.connect(self.source_panel.show_progress)
+        self.worker.done.connect(self._on_worker_done)
+        self.source_panel.sourceRequested.connect(self._on_source_requested)
+        self.source_panel.cancelRequested.connect(self.worker.cancel)
+        self._pending_session: Session | None = None
+        self.last_error = ""
         scroll = QScrollArea(self)
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
@@ -117,6 +149,9 @@ class MainWindow(QMainWindow):
         self.heads_view.painted.connect(lambda ms: self._update_labels())
         # ---- wiring: examples -> the step-through's query token
         self.examples_bar.exampleLoaded.connect(self._on_example_loaded)
+        # ---- wiring: tabs -> the state's view; hidden views catch up when shown
+        self.tabs.currentChanged.connect(self._on_tab_change)
+        self._refresh_models()
 
         self._restore_settings()
         self.flush()
@@ -126,6 +161,35 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu = file_menu
+        self.open_model_action = QAction(self.tr("Open &model…"), self)
+        self.open_model_action.setObjectName("open_model_action")
+        self.open_model_action.setToolTip(self.tr("Open a trained model: a Hugging Face folder (BERT, MiniLM, GPT-2) "
+                                                  "or a Llama-family .gguf file"))
+        self.open_model_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.open_model_action.triggered.connect(self.open_model_dialog)
+        file_menu.addAction(self.open_model_action)
+        self.random_action = QAction(self.tr("&Random weights"), self)
+        self.random_action.setObjectName("random_weights_action")
+        self.random_action.setToolTip(self.tr("Back to the seeded random engine and its sliders"))
+        self.random_action.triggered.connect(lambda: self._on_source_requested(RANDOM))
+        file_menu.addAction(self.random_action)
+        file_menu.addSeparator()
+        self.save_session_action = QAction(self.tr("&Save session…"), self)
+        self.save_session_action.setObjectName("save_session_action")
+        self.save_session_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+        self.save_session_action.setToolTip(self.tr("Save the source, settings, text and selections to a file"))
+        self.save_session_action.triggered.connect(self.save_session_dialog)
+        self.open_session_action = QAction(self.tr("&Open session…"), self)
+        self.open_session_action.setObjectName("open_session_action")
+        self.open_session_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
+        self.open_session_action.setToolTip(self.tr("Open a saved session: the window returns to exactly that state"))
+        self.open_session_action.triggered.connect(self.open_session_dialog)
+        self.recent_menu = file_menu.addMenu(self.tr("Recent sessions"))
+        self.recent_menu.setObjectName("recent_sessions_menu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.insertAction(self.recent_menu.menuAction(), self.save_session_action)
+        file_menu.insertAction(self.recent_menu.menuAction(), self.open_session_action)
+        file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setObjectName("quit_action")
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the standard key is empty on some platforms
@@ -147,7 +211,7 @@ class MainWindow(QMainWindow):
         focus_text.triggered.connect(lambda: self.controls.text_input.setFocus())
         view_menu.addAction(focus_text)
 
-        for i, key in enumerate(("Ctrl+1", "Ctrl+2")):
+        for i, key in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6")[: self.tabs.count()]):
             act = QAction(self.tabs.tabText(i).replace("&&", "&"), self)
             act.setShortcut(QKeySequence(key))
             act.triggered.connect(lambda checked=False, i=i: self.tabs.setCurrentIndex(i))
@@ -175,8 +239,8 @@ class MainWindow(QMainWindow):
         return dlg
 
     def _on_example_loaded(self, example) -> None:
-        if example.query is not None:
-            self.step_view.set_query(example.query)
+        if self.state.query is not None:  # the example's query token, checked against its own text
+            self.step_view.set_query(self.state.query)
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About Attention Explorer"), self.tr(
@@ -204,8 +268,12 @@ class MainWindow(QMainWindow):
         extra = None
         if error is not None and error.key == "engine":
             extra = self.tr("Cannot compute: {0} The last good picture stays on screen.").format(error.args[0])
+        if self.last_error:
+            extra = f"{extra} {self.last_error}" if extra else self.last_error
         self.controls.show_notices(self.state.notices, extra)
         self._update_labels()
+        if self.state.pending():
+            self._start_run()
         if defer_rest:
             self._rest_timer.start()
         else:
@@ -219,11 +287,215 @@ class MainWindow(QMainWindow):
             self.pair = pair
             self.compare_view.set_pair(pair)
             self.step_view.set_pair(pair)  # draws now only if its tab is showing
+            self._dirty_views = {n for n, v in self.views.items() if hasattr(v, "show_state")}
+        self._show_dirty_views()
+
+    # ---- views beyond the grid, the comparison and the step-through ------------------------------
+    def _visible_views(self) -> list[str]:
+        i = self.tabs.currentIndex()
+        return self._tab_views[i] if 0 <= i < len(self._tab_views) else []
+
+    def _show_dirty_views(self) -> None:
+        """Registered views draw the current state when they are showing; hidden ones catch up
+        when their tab is shown (they never show stale data: they draw before they are seen)."""
+        for name in self._visible_views():
+            if name in self._dirty_views:
+                self._dirty_views.discard(name)
+                self.views[name].show_state(self)
+
+    def _on_tab_change(self, index: int) -> None:
+        names = self._visible_views()
+        if names:
+            self.state.set_view(names[0] if index else "heads")
+        self._show_dirty_views()
+
+    def view_name_of_tab(self, index: int) -> str:
+        return self._tab_views[index][0] if 0 <= index < len(self._tab_views) and self._tab_views[index] else ""
+
+    def show_view(self, name: str) -> None:
+        """Bring the tab holding view ``name`` to the front."""
+        for i, names in enumerate(self._tab_views):
+            if name in names:
+                self.tabs.setCurrentIndex(i)
+                return
+
+    def caption(self) -> str | None:
+        """The configuration line for figures: None for the random engine (its settings are
+        printed from the trace); a model's name, layer and regrouping otherwise."""
+        s = self.state
+        if not s.is_model:
+            return None
+        return source_caption(s.info, s.layer, s.regroup_heads, s.n_tokens)
+
+    # ---- sources ---------------------------------------------------------------------------------
+    def _refresh_models(self) -> None:
+        from ..models.discover import discover
+
+        try:
+            report = discover(self._remembered_models())
+        except Exception as e:  # discovery must never stop the window
+            print(f"attention-explorer: model discovery failed: {e}", file=sys.stderr)
+            return
+        self.source_panel.set_models([(f.name, str(f.path)) for f in report.found])
+
+    def _remembered_models(self) -> list[str]:
+        value = self.settings.value(RECENT_MODELS_KEY, [], type=list)
+        return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    def _remember_model(self, path: str) -> None:
+        items = [path] + [p for p in self._remembered_models() if p != path]
+        self.settings.setValue(RECENT_MODELS_KEY, items[:MAX_RECENT])
+
+    def _on_source_requested(self, ref: str) -> None:
+        if ref == RANDOM:
+            self.last_error = ""
+            self.state.set_source(self._synthetic)
+        elif ref == OPEN:
+            self.open_model_dialog()
+        else:
+            self.open_model(ref)
+
+    def ask_model_path(self) -> str | None:
+        """A model folder or .gguf file from the user (None if cancelled)."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open model: choose a .gguf file, or config.json in a model folder"), "",
+            self.tr("Models (*.gguf config.json);;All files (*)"))
+        if not path:
+            return None
+        return path[: -len("config.json")].rstrip("/\\") if path.endswith("config.json") else path
+
+    def open_model_dialog(self) -> None:
+        path = self.ask_model_path()
+        if path:
+            self.open_model(path)
+
+    def open_model(self, path: str, then: Session | None = None) -> None:
+        """Load a model off the GUI thread; the window keeps working and shows progress."""
+        from ..models import load_model
+        from ..sources.model import ModelSource
+
+        def work(progress, cancelled):
+            return ModelSource(load_model(path, progress=progress, cancelled=cancelled))
+
+        self._pending_session = then
+        self.source_panel.show_progress(0, 1, self.tr("Loading {0}").format(path))
+        self.worker.start(("load", path), work)
+
+    def _start_run(self) -> None:
+        s = self.state
+        source, text, settings = s.source, s.text, s.settings
+        tag = ("run", id(source), text, settings)
+        if self.worker.busy and getattr(self, "_running_tag", None) == tag:
+            return
+        self._running_tag = tag
+        self.source_panel.show_progress(0, 1, self.tr("Running {0}").format(s.info.name))
+        self.worker.start(tag, lambda progress, cancelled: source.prepare(text, settings, progress, cancelled))
+
+    def _on_worker_done(self, tag, result, error) -> None:
+        self.source_panel.hide_progress()
+        self._running_tag = None
+        if error:
+            self.last_error = self.tr("Could not use the model: {0}").format(error)
+            self.controls.show_notices(self.state.notices, self.last_error)
+            self._pending_session = None
+            return
+        self.last_error = ""
+        if tag[0] == "load" and result is not None:
+            self._remember_model(tag[1])
+            self.state.set_source(result)
+            self._refresh_models()
+            session, self._pending_session = self._pending_session, None
+            if session is not None:
+                self.state.apply(session.state_values())
+                self.show_view(session.view)
+        elif tag[0] == "run":
+            self._on_state_change(frozenset(("run",)))
+
+    # ---- sessions --------------------------------------------------------------------------------
+    def session(self) -> Session:
+        s = self.state
+        info = s.info
+        source = {"kind": "synthetic"} if not s.is_model else {"kind": "model", "ref": info.ref, "name": info.name}
+        return Session(source=source, settings=s.settings, text=s.text, view=self.view_name_of_tab(
+            self.tabs.currentIndex()) if self.tabs.currentIndex() else "heads", layer=s.layer,
+            regroup_heads=s.regroup_heads, head=s.head, stage=int(getattr(self.step_view, "stage", s.stage)),
+            query=s.query, key=s.key)
+
+    def apply_session(self, session: Session) -> None:
+        """Return the window to ``session``'s state, in one step (a model is loaded first)."""
+        if session.source.get("kind") in ("model", "trained"):
+            self.open_model(session.source["ref"], then=session)
+            return
+        self.last_error = ""
+        self.state.set_source(self._synthetic)
+        self.state.apply(session.state_values())
+        self.show_view(session.view)
+        if hasattr(self.step_view, "set_stage"):
+            self.step_view.set_stage(session.stage)
+        if session.query is not None and hasattr(self.step_view, "set_query"):
+            self.step_view.set_query(self.state.query)
+        self.flush()
+
+    def ask_session_path(self, save: bool) -> str | None:
+        filters = self.tr("Attention Explorer session (*.json)")
+        if save:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save session"), "session.json", filters)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Open session"), "", filters)
+        return path or None
+
+    def save_session_to(self, path: str) -> bool:
+        try:
+            save_session(self.session(), path)
+        except SessionError as e:
+            self.exports.show_error(str(e))
+            return False
+        self._remember_session(path)
+        self.statusBar().showMessage(self.tr("Saved the session to {0}").format(path), 5000)
+        return True
+
+    def open_session_file(self, path: str) -> bool:
+        """Open a session file; a bad or foreign file gets one message and changes nothing."""
+        try:
+            session = load_session(path)
+        except SessionError as e:
+            self.exports.show_error(str(e))
+            return False
+        self._remember_session(path)
+        self.apply_session(session)
+        return True
+
+    def save_session_dialog(self) -> bool:
+        path = self.ask_session_path(save=True)
+        return self.save_session_to(path) if path else False
+
+    def open_session_dialog(self) -> bool:
+        path = self.ask_session_path(save=False)
+        return self.open_session_file(path) if path else False
+
+    def recent_sessions(self) -> list[str]:
+        value = self.settings.value(RECENT_SESSIONS_KEY, [], type=list)
+        return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    def _remember_session(self, path: str) -> None:
+        items = [str(path)] + [p for p in self.recent_sessions() if p != str(path)]
+        self.settings.setValue(RECENT_SESSIONS_KEY, items[:MAX_RECENT])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent_sessions()
+        if not paths:
+            empty = self.recent_menu.addAction(self.tr("(none yet)"))
+            empty.setEnabled(False)
+        for path in paths:
+            act = self.recent_menu.addAction(path)
+            act.triggered.connect(lambda checked=False, p=path: self.open_session_file(p))
 
     def _update_labels(self) -> None:
         s = self.state
+        info = s.info
         self.shapes_label.setText(self.tr("n = {0} · d_model = {1} · h = {2} · d_k = {3}").format(
-            s.n_tokens, s.d_model, s.n_heads, s.d_k))
+            s.n_tokens, info.d_model, info.n_heads, s.d_k))
         self.timing_label.setText(self.tr("compute {0:.1f} ms · paint {1:.1f} ms").format(
             self.last_compute_ms, self.heads_view.last_paint_ms))
 
@@ -266,5 +538,6 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
+        self.worker.shutdown()
         self.save_settings()
         super().closeEvent(event)
