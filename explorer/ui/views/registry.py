@@ -23,14 +23,18 @@ from typing import Any
 class ViewSpec:
     name: str  # the CLI's --view choice and the session's "view"
     title: str  # English source of the tab title (translated in the "Views" context)
-    widget: str  # "module:Class", constructed with the main window
+    widget: str | type  # "module:Class" (imported when first needed) or the class itself
+
     area: str = "tab"  # "main": shares the first tab with the heads grid; "tab": a tab of its own
     figure: str | None = None  # "module:function(ctx) -> Figure" for exports; None: the widget as drawn
     tooltip: str = ""
     layers: bool = False  # shows every layer (a model source's layers x heads)
 
     def load(self, attribute: str = "widget") -> Any:
-        module, _, name = str(getattr(self, attribute)).partition(":")
+        target = getattr(self, attribute)
+        if not isinstance(target, str):
+            return target
+        module, _, name = target.partition(":")
         return getattr(importlib.import_module(module), name)
 
 
