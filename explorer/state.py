@@ -220,7 +220,7 @@ class ExplorerState:
                 pair = None
         if pair is not None:
             self._last_good = pair
-        self._memo = {"key": key, "pair": pair}
+            self._memo = {"key": key, "pair": pair}  # a failure or a pending run is asked again
         return pair
 
     def trace(self) -> Trace | None:

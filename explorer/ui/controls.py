@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -53,6 +54,8 @@ class ControlsPanel(QWidget):
         self.d_k_label = QLabel(self)
         self.d_k_label.setObjectName("d_k_label")
         self.d_k_label.setToolTip(self.tr("Each head works in d_k = d_model / h dimensions."))
+        self.d_k_label.setWordWrap(True)
+        self.d_k_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.seed_spin = QSpinBox(self)
         self.seed_spin.setObjectName("seed_spin")

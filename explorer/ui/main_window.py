@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -151,6 +152,17 @@ class MainWindow(QMainWindow):
         self.examples_bar.exampleLoaded.connect(self._on_example_loaded)
         # ---- wiring: tabs -> the state's view; hidden views catch up when shown
         self.tabs.currentChanged.connect(self._on_tab_change)
+        # ---- wiring: a head picked in the model view or the score table opens in the grid
+        for name in ("model", "scores"):
+            view = self.views.get(name)
+            if view is not None:
+                view.headActivated.connect(self.open_head)
+        lines = self.views.get("lines")
+        if lines is not None:
+            lines.layerChanged.connect(self.state.set_layer)
+        scores = self.views.get("scores")
+        if scores is not None:
+            scores.averageRequested.connect(self._average_scores)
         self._refresh_models()
 
         self._restore_settings()
@@ -319,6 +331,41 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(i)
                 return
 
+    def open_head(self, layer: int, head: int) -> None:
+        """Show ``head`` of ``layer`` enlarged in the heads grid (from the model view or scores)."""
+        self.state.set_layer(layer)
+        self.state.set_head(head)
+        self.show_view("heads")
+        self.flush()
+        if self.heads_view.focused != head:
+            self.heads_view.toggle_focus(head)
+
+    def _average_scores(self, on: bool) -> None:
+        """Head scores averaged over every built-in example text (a model runs them in the worker)."""
+        if not on:
+            return
+        from ..headscores import average_tables
+
+        state, texts = self.state, [ex.text for ex in self.library.examples]
+        source, settings = state.source, replace(state.settings, n_tokens=None)  # every text whole
+        scores = self.views["scores"]
+        options = scores.options() if hasattr(scores, "options") else {}
+
+        def work(progress, cancelled):
+            runs = []
+            for i, text in enumerate(texts):
+                progress(i, len(texts), "Scoring the examples")
+                if cancelled():
+                    return None
+                tokens = source.tokenize(text)[:256]
+                if tokens:
+                    source.prepare(text, settings, None, cancelled)
+                    runs.append((source.layer_weights(text, settings), tokens))
+            return average_tables(runs, **options)
+
+        self.source_panel.show_progress(0, len(texts), self.tr("Scoring the examples"))
+        self.worker.start(("scores", len(texts)), work)
+
     def caption(self) -> str | None:
         """The configuration line for figures: None for the random engine (its settings are
         printed from the trace); a model's name, layer and regrouping otherwise."""
@@ -410,6 +457,8 @@ class MainWindow(QMainWindow):
                 self.show_view(session.view)
         elif tag[0] == "run":
             self._on_state_change(frozenset(("run",)))
+        elif tag[0] == "scores" and result is not None:
+            self.views["scores"].set_average_rows(result, tag[1])
 
     # ---- sessions --------------------------------------------------------------------------------
     def session(self) -> Session:

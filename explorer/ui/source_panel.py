@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -37,7 +38,8 @@ class SourcePanel(QWidget):
             "Where the attention comes from: random weights (explore the architecture with the sliders) or a "
             "trained model read from disk (File ▸ Open model…)."))
         self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.source_combo.setMinimumContentsLength(18)
+        self.source_combo.setMinimumContentsLength(12)
+        self.source_combo.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.layer_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.layer_slider.setObjectName("layer_slider")
         self.layer_slider.setToolTip(self.tr("Which layer of the model the views show (0 is the first)."))
@@ -53,6 +55,9 @@ class SourcePanel(QWidget):
         self.fixed_label.setObjectName("fixed_label")
         self.fixed_label.setWordWrap(True)
         self.fixed_label.setStyleSheet("color: #555;")
+        # long model names must not widen the dock: the label wraps inside whatever width it gets
+        self.fixed_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.fixed_label.setMinimumWidth(80)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("model_progress")
         self.progress.setTextVisible(True)

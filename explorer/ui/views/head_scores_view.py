@@ -3,6 +3,7 @@ and the head's pattern type, sortable by any column; double-click or Enter opens
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -225,6 +226,12 @@ class HeadScoresView(QWidget):
         """The exclusion switches, as keyword arguments of headscores.score_table / average_tables."""
         return {"exclude_first": self.exclude_first_box.isChecked(),
                 "exclude_current": self.exclude_current_box.isChecked()}
+
+    def show_state(self, window: Any) -> None:
+        """Score every layer and head of the window's current source on its current text."""
+        weights = window.state.layer_weights()
+        if weights is not None and weights.shape[-1] == len(window.state.tokens):
+            self.set_data(weights, window.state.tokens)
 
     def set_data(self, weights: np.ndarray, tokens: list[str], special_tokens: Collection[str] | None = None) -> None:
         """Score every head of ``weights`` (layers, heads, n, n) or (heads, n, n) over ``tokens``;

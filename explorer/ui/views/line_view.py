@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from pyqtgraph.Qt.internals import PrimitiveArray  # pinned below 0.15; the array QPainter.drawLines takes
@@ -221,6 +222,12 @@ class LineView(QWidget):
     @property
     def tokens(self) -> list[str]:
         return list(self._tokens)
+
+    def show_state(self, window: Any) -> None:
+        """Draw the window's current source: every layer's weights, the state's layer."""
+        weights = window.state.layer_weights()
+        if weights is not None and weights.shape[-1] == len(window.state.tokens):
+            self.set_data(weights, window.state.tokens, layer=window.state.layer)
 
     def set_data(self, weights: np.ndarray, tokens: list[str], layer: int = 0) -> None:
         """Show ``weights`` (layers, heads, n, n), or (heads, n, n) for one layer, over ``tokens``.

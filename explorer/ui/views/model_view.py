@@ -4,6 +4,7 @@ asks for that head (``headActivated``)."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -113,6 +114,12 @@ class ModelView(QWidget):
     @property
     def n_heads(self) -> int:
         return int(self._weights.shape[1])
+
+    def show_state(self, window: Any) -> None:
+        """Draw every layer and head of the window's current source."""
+        weights = window.state.layer_weights()
+        if weights is not None and weights.shape[-1] == len(window.state.tokens):
+            self.set_data(weights, window.state.tokens)
 
     def set_data(self, weights: np.ndarray, tokens: list[str]) -> None:
         """Show ``weights`` (layers, heads, n, n), or (heads, n, n) for one layer."""
