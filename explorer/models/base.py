@@ -66,7 +66,11 @@ class LayerAttention:
 
     q_proj and k_proj are what the scores are made of: for RoPE models they are the rotated
     projections, and for grouped K/V, k_proj and v_proj are expanded to one block per query
-    head (so head i of every array is the block the scores of head i use)."""
+    head (so head i of every array is the block the scores of head i use).
+
+    w_q, w_k, w_v, w_o and b_o may be the model's stored float32 weights (shared, read-only, by
+    every run: a float64 copy of SmolLM2's would be 318 MB); ModelRun.layer widens them to
+    float64. Everything computed per run (x, the projections, the weights) is float64."""
 
     x: np.ndarray  # (n, d) the attention input (after the layer norm for pre-LN models)
     w_q: np.ndarray  # (d, d)
@@ -89,7 +93,7 @@ class ModelTrace(Trace):
     @cached_property
     def output(self) -> np.ndarray:
         """10) concat @ w_o + b_o: (n, d_model)."""
-        out = self.concat @ self.w_o
+        out: np.ndarray = self.concat @ self.w_o
         if self.b_o is not None:
             out = out + self.b_o
         out.setflags(write=False)
@@ -186,7 +190,9 @@ class ModelRun:
 
     def next_tokens(self, k: int = 10, temperature: float = 1.0) -> list[tuple[str, float]]:
         """The k most likely next tokens after the text, [(text, probability), ...], most likely
-        first, from softmax(logits / temperature). Causal models only."""
+        first, from softmax(logits / temperature). ``text`` is what the token decodes to (" Paris"),
+        ready to append to the text; show it with ``readable_byte_level``-style markers if needed.
+        Causal models only."""
         if self._logits is None or self._vocab is None:
             raise ModelError(f"{self.info.name} is not a causal language model: it predicts no next token.")
         if not (temperature > 0 and math.isfinite(temperature)):
