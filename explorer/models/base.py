@@ -180,6 +180,11 @@ class ModelRun:
         self._regrouped[key] = w
         return w
 
+    @property
+    def predicts(self) -> bool:
+        """True when the run can say which token comes next (a causal LM with its logits)."""
+        return self._logits is not None and self._vocab is not None
+
     def prefix(self, n: int) -> ModelRun:
         """The run over the first n tokens, sliced: exact for causal models only (a later token
         never changes an earlier one's attention). It predicts no next token."""

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ..engine import Trace, TracePair
@@ -28,6 +30,7 @@ from .controls import ControlsPanel
 from .examples_bar import ExamplesBar
 from .export_actions import ExportController
 from .model_worker import ModelWorker
+from .prediction_strip import PredictionStrip
 from .shortcuts import ShortcutsDialog
 from .source_panel import OPEN, RANDOM, SourcePanel
 from .views.registry import VIEWS
@@ -86,7 +89,18 @@ class MainWindow(QMainWindow):
         self.compare_view = self.views["compare"]
         self.step_view = self.views["step"]
         self.tabs.setTabToolTip(1, self.tr("Walk the computation stage by stage with the real numbers (Ctrl+2)"))
-        self.setCentralWidget(self.tabs)
+        # the prediction strip of causal models sits under the views
+        self.prediction_strip = PredictionStrip(self)
+        self.prediction_strip.hide()
+        self.prediction_strip.appendRequested.connect(lambda t: self.state.set_text(self.state.text + t))
+        self.prediction_strip.temperatureChanged.connect(lambda t: self._show_predictions())
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.tabs, 1)
+        column.addWidget(self.prediction_strip)
+        self.setCentralWidget(central)
         self._dirty_views: set[str] = set()
 
         self.library = library if library is not None else load_examples()
@@ -300,7 +314,20 @@ class MainWindow(QMainWindow):
             self.compare_view.set_pair(pair)
             self.step_view.set_pair(pair)  # draws now only if its tab is showing
             self._dirty_views = {n for n, v in self.views.items() if hasattr(v, "show_state")}
+            self._show_predictions()
         self._show_dirty_views()
+
+    def _show_predictions(self) -> None:
+        """The next-token strip for a causal model whose run is ready; hidden otherwise."""
+        s = self.state
+        run = None
+        if s.is_model and s.info.causal and s.tokens and not s.pending():
+            run = s.source.run(s.text, s.settings)
+        if run is None or not run.predicts:
+            self.prediction_strip.hide()
+            return
+        self.prediction_strip.set_predictions(run.next_tokens(10, self.prediction_strip.temperature.value()))
+        self.prediction_strip.show()
 
     # ---- views beyond the grid, the comparison and the step-through ------------------------------
     def _visible_views(self) -> list[str]:
