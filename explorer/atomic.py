@@ -31,7 +31,7 @@ def _folder(path: Path) -> Path:
     return path.parent if str(path.parent) else Path(".")
 
 
-def describe_os_error(error: OSError, path: str | os.PathLike) -> str:
+def describe_os_error(error: OSError, path: str | os.PathLike[str]) -> str:
     """One sentence saying why ``path`` could not be written."""
     path = Path(path)
     folder = _folder(path)
@@ -52,7 +52,7 @@ def describe_os_error(error: OSError, path: str | os.PathLike) -> str:
     return f"Could not write {path}: {reason}."
 
 
-def check_target(path: str | os.PathLike, force: bool = False) -> Path:
+def check_target(path: str | os.PathLike[str], force: bool = False) -> Path:
     """Check that ``path`` can be exported to before anything is computed; return it as a Path.
 
     Raises ExportError if the suffix is not a known format, the folder is missing or not
@@ -101,7 +101,7 @@ def temp_path_for(path: Path) -> Path:
     return _folder(path) / f".{path.name}.{secrets.token_hex(4)}.tmp{path.suffix}"
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> None:
     """Call ``write(temp_path)`` to produce the file, fsync it, then move it onto ``path``.
 
     On any failure (including KeyboardInterrupt) the temporary file is removed and an existing
@@ -110,11 +110,11 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None
     atomic_write_all([(path, write)])
 
 
-def atomic_write_all(targets: Sequence[tuple[str | os.PathLike, Callable[[Path], None]]]) -> None:
+def atomic_write_all(targets: Sequence[tuple[str | os.PathLike[str], Callable[[Path], None]]]) -> None:
     """``atomic_write`` for several files at once, all or nothing: every file is written to its
     temporary name and synced first; only when all are complete are they renamed into place."""
-    targets = [(Path(p), write) for p, write in targets]
-    for path, _ in targets:
+    resolved = [(Path(p), write) for p, write in targets]
+    for path, _ in resolved:
         folder = _folder(path)
         if not folder.is_dir():
             raise ExportError(
@@ -123,9 +123,9 @@ def atomic_write_all(targets: Sequence[tuple[str | os.PathLike, Callable[[Path],
         if path.is_dir():
             raise ExportError(f"{path} is a folder, not a file.")
     staged: list[tuple[Path, Path]] = []
-    current = targets[0][0] if targets else Path(".")
+    current = resolved[0][0] if resolved else Path(".")
     try:
-        for path, write in targets:
+        for path, write in resolved:
             current = path
             mode = _new_file_mode(path)
             tmp = _claim_temp(path)
@@ -147,7 +147,7 @@ def atomic_write_all(targets: Sequence[tuple[str | os.PathLike, Callable[[Path],
         if isinstance(e, OSError):
             raise ExportError(describe_os_error(e, current)) from e
         raise
-    for folder in dict.fromkeys(_folder(p) for p, _ in targets):
+    for folder in dict.fromkeys(_folder(p) for p, _ in resolved):
         _fsync_folder(folder)
 
 

@@ -39,12 +39,12 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from .engine import AttentionConfig, compute_pair, tokenize, trace_metrics
-from .engine.metrics import row_entropy_bits, single_vs_mean
+from .engine.metrics import Metrics, row_entropy_bits, single_vs_mean
 from .limits import (
     DEFAULT_D_MODEL,
     DEFAULT_HEADS,
@@ -95,12 +95,12 @@ _IDENTICAL_TOL = 1e-12
 @dataclass
 class Example:
     id: str
-    title: dict
-    note: dict
+    title: dict[str, str]
+    note: dict[str, str]
     text: str
-    settings: dict
+    settings: dict[str, Any]
     query: int | None = None
-    checks: list = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
     def title_for(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en", "")
@@ -115,7 +115,7 @@ class Example:
         n = self.settings.get("n_tokens")
         return tokens if n is None else tokens[:n]
 
-    def config(self, overrides: dict | None = None) -> AttentionConfig:
+    def config(self, overrides: dict[str, Any] | None = None) -> AttentionConfig:
         return Settings.from_dict({**self.settings, **(overrides or {})}).to_config()
 
 
@@ -142,7 +142,8 @@ def default_example() -> Example:
         note={
             "en": "The built-in sentence with 8 heads of 8 dimensions each. The weights are random "
                   "(seeded, not trained): pick a row to see where that token attends.",
-            "zh": "内置的句子，8 个头，每个头 8 维。权重是随机的（由种子决定，未经训练）：选择一行，查看该词元关注哪里。",
+            "zh": "内置的句子，8 个头，每个头 8 维。权重是随机的（由种子决定，未经训练）："
+                  "选择一行，查看该词元关注哪里。",
         },
         text=DEFAULT_TEXT,
         settings={"d_model": DEFAULT_D_MODEL, "n_heads": DEFAULT_HEADS, "seed": 0, "causal": False,
@@ -207,13 +208,13 @@ def _validate_settings(settings: Any, where: str, *, partial: bool = False, labe
     return out
 
 
-def _check_heads_divide(settings: dict, where: str, label: str = "settings") -> list[str]:
+def _check_heads_divide(settings: dict[str, Any], where: str, label: str = "settings") -> list[str]:
     return [_EXAMPLE_PHRASES["divide"].format(where=where, value=p.value, label=label, d_model=settings["d_model"],
                                               choices=", ".join(map(str, p.choices)))
             for p in settings_problems(settings, partial=True) if p.kind == "divide"]
 
 
-def _validate_check(check: Any, i: int, where: str, settings: dict) -> list[str]:
+def _validate_check(check: Any, i: int, where: str, settings: dict[str, Any]) -> list[str]:
     at = f"{where}, check #{i + 1},"
     if not isinstance(check, dict):
         return [f"{at} is not an object."]
@@ -292,7 +293,8 @@ def _validate_example(raw: Any, index: int, file: str) -> tuple[Example | None, 
             if isinstance(settings, dict) and _is_int(settings.get("n_tokens")):
                 n = min(n, settings["n_tokens"])
             if q >= n:
-                problems.append(f"{where} has query={q}, but the example uses only {n} token(s) (indices 0 to {n - 1}).")
+                problems.append(f"{where} has query={q}, but the example uses only {n} token(s) "
+                                f"(indices 0 to {n - 1}).")
     if "checks" in raw:
         checks = raw["checks"]
         if not isinstance(checks, list):
@@ -302,6 +304,7 @@ def _validate_example(raw: Any, index: int, file: str) -> tuple[Example | None, 
                 problems += _validate_check(check, i, where, settings if isinstance(settings, dict) else {})
     if problems:
         return None, problems
+    assert isinstance(ex_id, str)  # a missing or non-string id is one of the problems above
     return Example(
         id=ex_id, title=dict(raw["title"]), note=dict(raw["note"]), text=raw["text"],
         settings=dict(raw["settings"]), query=raw.get("query"), checks=list(raw["checks"]),
@@ -328,10 +331,12 @@ def load_examples(path: Path | None = None) -> ExampleLibrary:
     try:
         data = json.loads(raw_text)
     except json.JSONDecodeError as e:
-        return _fallback([], f"The example file {file} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}.")
+        return _fallback([], f"The example file {file} is not valid JSON: {e.msg} at line {e.lineno}, "
+                             f"column {e.colno}.")
     if not isinstance(data, dict) or not isinstance(data.get("examples"), list):
         return _fallback([], f"The example file {file} must hold an object with an 'examples' list, "
-                             f"but its top level is {'an object without one' if isinstance(data, dict) else type(data).__name__}.")
+                             f"but its top level is "
+                             f"{'an object without one' if isinstance(data, dict) else type(data).__name__}.")
     problems = [f"{file} has an unknown top-level field {k!r}; only 'examples' is allowed."
                 for k in sorted(set(data) - {"examples"})]
     examples: list[Example] = []
@@ -366,17 +371,17 @@ def _entropy_norm_of(weights: np.ndarray, allowed: np.ndarray) -> float:
 class _Run:
     """The engine results for one set of settings, computed on demand."""
 
-    def __init__(self, example: Example, overrides: dict | None) -> None:
+    def __init__(self, example: Example, overrides: dict[str, Any] | None) -> None:
         self.tokens = example.tokens
         self.pair = compute_pair(example.config(overrides), self.tokens)
-        self._metrics = {}
+        self._metrics: dict[str, Metrics] = {}
 
-    def metrics(self, which: str):
+    def metrics(self, which: str) -> Metrics:
         if which not in self._metrics:
             self._metrics[which] = trace_metrics(getattr(self.pair, which))
         return self._metrics[which]
 
-    def targets(self, head) -> list[tuple[str, np.ndarray, float, float]]:
+    def targets(self, head: int | str) -> list[tuple[str, np.ndarray, float, float]]:
         """[(label, weights (n, n), normalised entropy, distance)] for a head spec."""
         multi, single = self.pair.multi, self.pair.single
         if head == "single":
@@ -388,7 +393,8 @@ class _Run:
             dist = float((w * np.abs(idx[:, None] - idx[None, :])).sum(axis=-1).mean())
             return [("mean of heads", w, _entropy_norm_of(w, multi.allowed), dist)]
         m = self.metrics("multi")
-        heads = range(1, multi.n_heads + 1) if head == "all" else [head]
+        # past the words ("single", "mean", "all"), head is a head number (validated on load)
+        heads = range(1, multi.n_heads + 1) if head == "all" else [cast(int, head)]
         out = []
         for h in heads:
             if not 1 <= h <= multi.n_heads:
@@ -401,7 +407,7 @@ class _CheckError(Exception):
     pass
 
 
-def _describe(check: dict) -> str:
+def _describe(check: dict[str, Any]) -> str:
     return json.dumps(check, ensure_ascii=False, sort_keys=True)
 
 
@@ -415,10 +421,10 @@ def _tok(run: _Run, i: int) -> str:
     return f"{i} {run.tokens[i]!r}"
 
 
-def _run_check(example: Example, run: _Run, check: dict) -> list[str]:
+def _run_check(example: Example, run: _Run, check: dict[str, Any]) -> list[str]:
     """The failures of one check (strings without the example prefix)."""
     kind = check["kind"]
-    v = check.get("value")
+    v: Any = check.get("value")  # a JSON number (validated on load) for the kinds that compare it
     fails = []
     if kind == "token_is":
         i = _index(run, check["index"], "token")
@@ -439,7 +445,7 @@ def _run_check(example: Example, run: _Run, check: dict) -> list[str]:
             top = int(np.argmax(row))
             if kind == "argmax" and top != k:
                 fails.append(f"{label}: row {_tok(run, q)} puts its largest weight ({row[top]:.4f}) on "
-                             f"{_tok(run, top)}, not on {_tok(run, k)} ({row[k]:.4f})")
+                             f"{_tok(run, top)}, not on {_tok(run, cast(int, k))} ({row[k]:.4f})")  # argmax has a key
             elif kind == "argmax_not" and top == k:
                 fails.append(f"{label}: row {_tok(run, q)} puts its largest weight on {_tok(run, k)}")
             elif kind == "weight_above" and not row[k] > v:

@@ -15,12 +15,17 @@ import csv
 import json
 import math
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .atomic import ExportError, atomic_write
 from .engine import AttentionConfig, TracePair
+
+if TYPE_CHECKING:
+    from .sources.base import SourceInfo
 
 __all__ = [
     "APP_NAME", "TRACE_ARRAYS", "ExportError", "app_version", "config_caption", "config_dict",
@@ -56,14 +61,14 @@ def app_version() -> str:
         return "unknown"
 
 
-def _number(value: float):
+def _number(value: float) -> float | None:
     """A float as JSON can hold it (JSON has no inf/nan)."""
     return value if math.isfinite(value) else None
 
 
-def config_dict(config: AttentionConfig, n_tokens: int | None = None) -> dict:
+def config_dict(config: AttentionConfig, n_tokens: int | None = None) -> dict[str, Any]:
     """Every field of ``config`` plus the derived d_k and scale (and n_tokens if given)."""
-    d = {
+    d: dict[str, Any] = {
         "d_model": config.d_model,
         "n_heads": config.n_heads,
         "d_k": config.d_k,
@@ -120,10 +125,11 @@ def npz_arrays(pair: TracePair) -> dict[str, np.ndarray]:
     return arrays
 
 
-def write_npz(pair: TracePair, path: str | os.PathLike) -> None:
+def write_npz(pair: TracePair, path: str | os.PathLike[str]) -> None:
     """Every trace array (multi-head by name, single-head as ``single_<name>``), tokens, config.
     Load with ``np.load(path)`` (no pickle needed)."""
-    arrays = npz_arrays(pair)
+    # Any values: savez_compressed's **kwds would otherwise have to match its allow_pickle: bool
+    arrays: dict[str, Any] = npz_arrays(pair)
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as f:  # a file object: numpy must not append its own '.npz'
@@ -132,12 +138,14 @@ def write_npz(pair: TracePair, path: str | os.PathLike) -> None:
     atomic_write(path, write)
 
 
-def write_csv(pair: TracePair, path: str | os.PathLike) -> None:
+def write_csv(pair: TracePair, path: str | os.PathLike[str]) -> None:
     """The weights in long format, one row per (head, query, key); UTF-8, RFC 4180 quoting."""
     tokens = pair.multi.tokens
     n = len(tokens)
 
-    def rows(head_labels, weights):
+    def rows(
+        head_labels: Iterable[int | str], weights: np.ndarray
+    ) -> Iterator[tuple[int | str, int, str, int, str, str]]:
         for h, label in enumerate(head_labels):
             w = weights[h].tolist()  # python floats: repr round-trips exactly
             for i in range(n):
@@ -155,7 +163,7 @@ def write_csv(pair: TracePair, path: str | os.PathLike) -> None:
     atomic_write(path, write)
 
 
-def json_document(pair: TracePair) -> dict:
+def json_document(pair: TracePair) -> dict[str, Any]:
     """What ``write_json`` stores."""
     return {
         "app": APP_NAME,
@@ -168,7 +176,7 @@ def json_document(pair: TracePair) -> dict:
     }
 
 
-def write_json(pair: TracePair, path: str | os.PathLike) -> None:
+def write_json(pair: TracePair, path: str | os.PathLike[str]) -> None:
     """Config, tokens and weights as JSON (UTF-8; floats written exactly)."""
     doc = json_document(pair)
 
@@ -183,7 +191,7 @@ def write_json(pair: TracePair, path: str | os.PathLike) -> None:
 _WRITERS = {".npz": write_npz, ".csv": write_csv, ".json": write_json}
 
 
-def write_data(pair: TracePair, path: str | os.PathLike) -> None:
+def write_data(pair: TracePair, path: str | os.PathLike[str]) -> None:
     """Write ``pair`` in the data format ``path``'s suffix names (.npz, .csv or .json)."""
     suffix = Path(path).suffix.lower()
     writer = _WRITERS.get(suffix)
@@ -192,7 +200,7 @@ def write_data(pair: TracePair, path: str | os.PathLike) -> None:
     writer(pair, path)
 
 
-def source_caption(info, layer: int, regroup_heads: int, n_tokens: int) -> str:
+def source_caption(info: SourceInfo, layer: int, regroup_heads: int, n_tokens: int) -> str:
     """The caption of a figure from a trained model: model, layer, heads and the regrouping
     the comparison uses, so the picture can be reproduced (``--model … --layer … --regroup …``)."""
     parts = [f"model={info.name}", f"layer={layer}", f"h={info.n_heads}", f"d_model={info.d_model}",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from .engine import POSITIONAL_MODES, AttentionConfig, valid_head_counts
 from .limits import (
@@ -49,7 +49,7 @@ class Problem:
     choices: tuple[Any, ...] = ()
 
 
-def _is_int(v: Any) -> bool:
+def _is_int(v: Any) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 

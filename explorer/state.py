@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from .engine import AttentionConfig, AttentionEngine, Trace, TracePair, valid_head_counts
 from .engine.tokenize import is_control
@@ -32,15 +35,15 @@ class Signal:
     """A minimal observer list (the state must not depend on Qt)."""
 
     def __init__(self) -> None:
-        self._slots: list[Callable] = []
+        self._slots: list[Callable[..., object]] = []
 
-    def connect(self, slot: Callable) -> None:
+    def connect(self, slot: Callable[..., object]) -> None:
         self._slots.append(slot)
 
-    def disconnect(self, slot: Callable) -> None:
+    def disconnect(self, slot: Callable[..., object]) -> None:
         self._slots.remove(slot)
 
-    def emit(self, *args) -> None:
+    def emit(self, *args: object) -> None:
         for slot in list(self._slots):
             slot(*args)
 
@@ -52,7 +55,7 @@ class Notice:
 
     kind: str
     key: str
-    args: tuple = ()
+    args: tuple[object, ...] = ()
 
 
 # English source texts of the notices; the UI translates them by key.
@@ -235,7 +238,7 @@ class ExplorerState:
         pair = self._compute()
         return pair if pair is not None else self._last_good
 
-    def layer_weights(self):
+    def layer_weights(self) -> np.ndarray | None:
         """(n_layers, n_heads, n, n) of every layer (model view, line view, head scores)."""
         if not self.tokens or self.pending():
             return None
@@ -257,7 +260,7 @@ class ExplorerState:
         return None
 
     # ---- setters ----------------------------------------------------------------------------
-    def _set(self, **values) -> None:
+    def _set(self, **values: Any) -> None:
         changed = {k for k, v in values.items() if getattr(self, k) != v or k == "source"}
         if "source" in values and values["source"] is self.source:
             changed.discard("source")
@@ -341,17 +344,17 @@ class ExplorerState:
     def set_temperature(self, t: float) -> None:
         self._set(temperature=max(TEMPERATURE_MIN, min(TEMPERATURE_MAX, float(t))))
 
-    def set_positional(self, on_or_mode) -> None:
+    def set_positional(self, on_or_mode: str | bool) -> None:
         mode = on_or_mode if isinstance(on_or_mode, str) else ("sinusoidal" if on_or_mode else "none")
         if mode not in ("sinusoidal", "none"):
             raise ValueError(f"Unknown positional mode {mode!r}; choose sinusoidal or none.")
         self._set(positional=mode)
 
-    def apply(self, settings: dict) -> None:
+    def apply(self, settings: dict[str, Any]) -> None:
         """Set several fields at once (an example's or a session's), as one change event, in
         order: the text, then the config, then the selections, each checked against the new
         text (never against the previous one)."""
-        values: dict = {}
+        values: dict[str, Any] = {}
         if "text" in settings:
             values["text"] = str(settings["text"])
         d = max(D_MODEL_MIN, min(D_MODEL_MAX, int(settings.get("d_model", self.d_model))))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .base import (
     MAX_MODEL_TOKENS,
+    Cancelled,
     LayerAttention,
     Model,
     ModelCancelled,
@@ -18,6 +19,7 @@ from .base import (
     ModelInfo,
     ModelRun,
     ModelTrace,
+    Progress,
 )
 
 SUPPORTED_TYPES = ("bert", "gpt2")
@@ -28,7 +30,7 @@ __all__ = [
 ]
 
 
-def load_model(path: str | Path, progress=None, cancelled=None) -> Model:
+def load_model(path: str | Path, progress: Progress | None = None, cancelled: Cancelled | None = None) -> Model:
     """Open a Hugging Face model folder (config.json, model.safetensors, tokenizer.json) of a
     supported ``model_type``, or a Llama-architecture ``.gguf`` file. Raises ModelError with a
     clear message for anything else."""
