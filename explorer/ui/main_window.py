@@ -657,5 +657,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.worker.shutdown()
+        for view in self.views.values():  # views with threads of their own (the Train tab) stop them
+            if hasattr(view, "shutdown"):
+                view.shutdown()
         self.save_settings()
         super().closeEvent(event)

@@ -7,7 +7,8 @@ name. Adding a view is one new file plus one ``register(ViewSpec(...))`` line.
 
 A view class is constructed as ``cls(window)``. The window calls ``view.show_state(window)``
 when the state's data changed while the view is showing (or as soon as it is shown again).
-Every view has ``save_state() -> dict`` and ``restore_state(dict)`` (sessions, QSettings).
+Every view has ``save_state() -> dict`` and ``restore_state(dict)`` (sessions, QSettings); a view
+that runs a thread of its own has ``shutdown()``, which the window calls when it closes.
 """
 from __future__ import annotations
 
