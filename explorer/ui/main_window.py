@@ -81,7 +81,15 @@ class MainWindow(QMainWindow):
                 self.split.addWidget(view)
                 self._tab_views[0].append(spec.name)
             else:
-                i = self.tabs.addTab(view, QCoreApplication.translate("Views", spec.title))
+                page = view
+                if view.minimumSizeHint().height() > 300 or view.minimumSizeHint().width() > 400:
+                    # a tall or wide view scrolls rather than dictating the window's minimum size
+                    page = QScrollArea(self.tabs)
+                    page.setObjectName(f"{spec.name}_page")
+                    page.setWidget(view)
+                    page.setWidgetResizable(True)
+                    page.setFrameShape(QScrollArea.Shape.NoFrame)
+                i = self.tabs.addTab(page, QCoreApplication.translate("Views", spec.title))
                 self.tabs.setTabToolTip(i, QCoreApplication.translate("Views", spec.tooltip))
                 self._tab_views.append([spec.name])
         self.split.setStretchFactor(0, 3)

