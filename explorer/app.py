@@ -17,7 +17,7 @@ def create_main_window(state: Any = None, library: Any = None, language: str | N
 
     ensure_app()
     tune_allocator()
-    return MainWindow(state, library=library)
+    return MainWindow(state, library=library, language=language)
 
 
 def error_hook(window: Any, show: Any = None) -> Any:

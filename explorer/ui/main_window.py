@@ -30,6 +30,8 @@ from ..state import ExplorerState
 from .controls import ControlsPanel
 from .examples_bar import ExamplesBar
 from .export_actions import ExportController
+from .i18n import LANGUAGES, install_language, language_installed, saved_language, ui_language
+from .i18n import SETTINGS_KEY as LANGUAGE_KEY
 from .model_worker import ModelWorker
 from .prediction_strip import PredictionStrip
 from .shortcuts import ShortcutsDialog
@@ -50,17 +52,50 @@ class MainWindow(QMainWindow):
     waiting for them."""
 
     def __init__(self, state: ExplorerState | None = None, settings: QSettings | None = None,
-                 library: ExampleLibrary | None = None) -> None:
+                 library: ExampleLibrary | None = None, language: str | None = None) -> None:
         super().__init__()
         self.setObjectName("main_window")
-        self.setWindowTitle(self.tr("Attention Explorer"))
         self.state = state or ExplorerState()
         self.settings = settings or QSettings()
         self.trace: Trace | None = None  # what the heads grid shows
         self.pair: TracePair | None = None  # what the comparison and the step-through show
         self.last_compute_ms = 0.0
         self.frames_drawn = 0
+        if language is not None or not language_installed():
+            install_language(language if language in LANGUAGES else saved_language(self.settings))
+        self.library = library if library is not None else load_examples()
+        if library is None:  # the worked examples on trained models follow the random-weight ones
+            self.library.examples.extend(load_model_examples().examples)
+        self._synthetic = self.state.source if isinstance(self.state.source, SyntheticSource) else SyntheticSource()
+        self.worker = ModelWorker(self)
+        self.worker.progress.connect(lambda done, total, what: self.source_panel.show_progress(done, total, what))
+        self.worker.done.connect(self._on_worker_done)
+        self._pending_values: dict | None = None  # applied once the model being opened is ready
+        self._model_paths: dict[str, str] = {}
+        self.last_error = ""
 
+        # ---- wiring: state changes -> one coalesced redraw
+        self._update_timer = QTimer(self)
+        self._update_timer.setSingleShot(True)
+        self._update_timer.setInterval(0)
+        self._update_timer.timeout.connect(lambda: self.flush(defer_rest=True))
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.setInterval(0)
+        self._rest_timer.timeout.connect(self.flush_rest)
+        self.state.changed.connect(self._on_state_change)
+        self._build_ui()
+        self._refresh_models()
+
+        self._restore_settings()
+        self.flush()
+        self.compare_view.refresh_tables()  # nothing is being dragged yet: fill the tables now
+
+    def _build_ui(self) -> None:
+        """Every widget, menu and action, in the current language. Run again (``_rebuild_ui``)
+        when the language changes live; the state, the worker and the settings stay."""
+        subscribers = list(self.state.changed._slots)
+        self.setWindowTitle(self.tr("Attention Explorer"))
         # ---- views, from the registry: "main" views share the first tab, the others get one each
         self.views: dict[str, object] = {}
         self.split = QSplitter(Qt.Orientation.Horizontal, self)
@@ -112,23 +147,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._dirty_views: set[str] = set()
 
-        self.library = library if library is not None else load_examples()
-        if library is None:  # the worked examples on trained models follow the random-weight ones
-            self.library.examples.extend(load_model_examples().examples)
         self.examples_bar = ExamplesBar(self.state, self.library, self)
         self.controls = ControlsPanel(self.state, self)
         self.source_panel = SourcePanel(self.state, self)
         self.controls.layout().insertWidget(0, self.examples_bar)
         self.controls.layout().insertWidget(1, self.source_panel)
-        self._synthetic = self.state.source if isinstance(self.state.source, SyntheticSource) else SyntheticSource()
-        self.worker = ModelWorker(self)
-        self.worker.progress.connect(self.source_panel.show_progress)
-        self.worker.done.connect(self._on_worker_done)
         self.source_panel.sourceRequested.connect(self._on_source_requested)
         self.source_panel.cancelRequested.connect(self.worker.cancel)
-        self._pending_values: dict | None = None  # applied once the model being opened is ready
-        self._model_paths: dict[str, str] = {}
-        self.last_error = ""
         scroll = QScrollArea(self)
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
@@ -160,17 +185,6 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.exports = ExportController(self)  # File ▸ Export …, Copy image
-
-        # ---- wiring: state changes -> one coalesced redraw
-        self._update_timer = QTimer(self)
-        self._update_timer.setSingleShot(True)
-        self._update_timer.setInterval(0)
-        self._update_timer.timeout.connect(lambda: self.flush(defer_rest=True))
-        self._rest_timer = QTimer(self)
-        self._rest_timer.setSingleShot(True)
-        self._rest_timer.setInterval(0)
-        self._rest_timer.timeout.connect(self.flush_rest)
-        self.state.changed.connect(self._on_state_change)
         # ---- wiring: view interaction -> status bar
         self.heads_view.hovered.connect(self._on_hover)
         self.heads_view.painted.connect(lambda ms: self._update_labels())
@@ -192,11 +206,62 @@ class MainWindow(QMainWindow):
         train = self.views.get("train")
         if train is not None:  # a trained toy model feeds every other view
             train.modelReady.connect(self.use_trained_model)
-        self._refresh_models()
+        if self._model_paths:
+            self.source_panel.set_models([(name, path) for name, path in self._model_paths.items()])
+        # what this build subscribed to the state (dropped again by a rebuild)
+        self._ui_subscribers = [s for s in self.state.changed._slots if s not in subscribers]
 
-        self._restore_settings()
+    def _rebuild_ui(self) -> None:
+        """Rebuild every widget in the current language, keeping the tab, the docks, the
+        splitter, the step and the example."""
+        tab = self.tabs.currentIndex()
+        window_state, split = self.saveState(), self.split.saveState()
+        stage = getattr(self.step_view, "stage", None)
+        example = self.examples_bar.example_combo.currentIndex()
+        note_visible = self.examples_bar.note_label.isVisible()
+        for slot in self._ui_subscribers:
+            self.state.changed.disconnect(slot)
+        for view in self.views.values():
+            if hasattr(view, "shutdown"):
+                view.shutdown()
+        for label in (self.hover_label, self.shapes_label, self.timing_label):
+            self.statusBar().removeWidget(label)
+            label.deleteLater()
+        self.removeDockWidget(self.controls_dock)
+        self.controls_dock.deleteLater()
+        self.menuBar().clear()
+        self.exports.deleteLater()
+        old_central = self.takeCentralWidget()
+        if old_central is not None:
+            old_central.deleteLater()
+        self.pair = None  # every view draws again
+        self._build_ui()
+        self.restoreState(window_state)
+        self.split.restoreState(split)
+        self.tabs.setCurrentIndex(tab)
+        if stage is not None and hasattr(self.step_view, "set_stage"):
+            self.step_view.set_stage(stage)
+        if example >= 0:
+            from PySide6.QtCore import QSignalBlocker
+
+            with QSignalBlocker(self.examples_bar.example_combo):
+                self.examples_bar.example_combo.setCurrentIndex(example)
+            ex = self.library.examples[example] if example < len(self.library.examples) else None
+            if ex is not None and note_visible:
+                self.examples_bar.current = ex
+                self.examples_bar.note_label.setText(ex.note_for(ui_language()))
+                self.examples_bar.note_label.show()
         self.flush()
-        self.compare_view.refresh_tables()  # nothing is being dragged yet: fill the tables now
+
+    def set_language(self, language: str) -> None:
+        """Switch the whole UI to "en" or "zh" now, without a restart, and remember the choice."""
+        if language not in LANGUAGES:
+            raise ValueError(f"Unknown language {language!r}; choose one of {', '.join(LANGUAGES)}.")
+        if language == ui_language():
+            return
+        install_language(language)
+        self.settings.setValue(LANGUAGE_KEY, language)
+        self._rebuild_ui()
 
     # ---- menus -------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -257,6 +322,17 @@ class MainWindow(QMainWindow):
             act.setShortcut(QKeySequence(key))
             act.triggered.connect(lambda checked=False, i=i: self.tabs.setCurrentIndex(i))
             view_menu.addAction(act)
+        language_menu = view_menu.addMenu(self.tr("&Language"))
+        language_menu.setObjectName("language_menu")
+        self.language_actions = {}
+        for code, label in (("en", "English"), ("zh", "中文")):  # each language in its own words
+            act = QAction(label, self)
+            act.setObjectName(f"language_{code}_action")
+            act.setCheckable(True)
+            act.setChecked(ui_language() == code)
+            act.triggered.connect(lambda checked=False, c=code: self.set_language(c))
+            language_menu.addAction(act)
+            self.language_actions[code] = act
         examples_menu = self.menuBar().addMenu(self.tr("&Examples"))
         for text, key, delta in ((self.tr("Previous example"), QKeySequence(Qt.Key.Key_PageUp), -1),
                                  (self.tr("Next example"), QKeySequence(Qt.Key.Key_PageDown), 1)):
