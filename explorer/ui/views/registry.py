@@ -16,8 +16,11 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
-# QT_TRANSLATE_NOOP-style marker: lupdate reads titles from the register(...) lines below as
-# QCoreApplication.translate("Views", title) calls in explorer/ui/main_window.py.
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name pyside6-lupdate looks for
+    """Marks a title for translation (context "Views") without importing Qt; the window
+    translates it with QCoreApplication.translate("Views", title)."""
+    return text
 
 
 @dataclass(frozen=True)
@@ -56,20 +59,24 @@ def view_names() -> list[str]:
     return list(VIEWS)
 
 
-register(ViewSpec("heads", "Heads", "explorer.ui.heads_view:HeadsView", area="main",
-                  figure="explorer.ui.figures.views:heads_figure",
-                  tooltip="Every head's attention, one matrix per head"))
-register(ViewSpec("compare", "Single vs multi", "explorer.ui.compare_view:CompareView", area="main",
-                  figure="explorer.ui.figures.views:compare_figure",
-                  tooltip="The same weights as h heads and regrouped into h' heads"))
-register(ViewSpec("step", "Step through", "explorer.ui.stage_view:StepView",
+register(ViewSpec("heads", QT_TRANSLATE_NOOP("Views", "Heads"), "explorer.ui.heads_view:HeadsView",
+                  area="main", figure="explorer.ui.figures.views:heads_figure",
+                  tooltip=QT_TRANSLATE_NOOP("Views", "Every head's attention, one matrix per head")))
+register(ViewSpec("compare", QT_TRANSLATE_NOOP("Views", "Single vs multi"), "explorer.ui.compare_view:CompareView",
+                  area="main", figure="explorer.ui.figures.views:compare_figure",
+                  tooltip=QT_TRANSLATE_NOOP("Views", "The same weights as h heads and regrouped into h' heads")))
+register(ViewSpec("step", QT_TRANSLATE_NOOP("Views", "Step through"), "explorer.ui.stage_view:StepView",
                   figure="explorer.ui.figures.views:step_figure",
-                  tooltip="Walk the computation stage by stage with the real numbers"))
-register(ViewSpec("lines", "Lines", "explorer.ui.views.line_view:LineView", layers=True,
-                  tooltip="Tokens in two columns; a line's opacity is the weight, its colour the head"))
-register(ViewSpec("model", "Model", "explorer.ui.views.model_view:ModelView", layers=True,
-                  tooltip="Every layer and head as a thumbnail; click one to open it"))
-register(ViewSpec("scores", "Head scores", "explorer.ui.views.head_scores_view:HeadScoresView", layers=True,
-                  tooltip="What each head does: previous-token, [CLS], duplicate, induction, entropy …"))
-register(ViewSpec("train", "Train", "explorer.ui.train_view:TrainView",
-                  tooltip="Train one head and several heads on the same task and watch only the heads solve it"))
+                  tooltip=QT_TRANSLATE_NOOP("Views", "Walk the computation stage by stage with the real numbers")))
+register(ViewSpec("lines", QT_TRANSLATE_NOOP("Views", "Lines"), "explorer.ui.views.line_view:LineView", layers=True,
+                  tooltip=QT_TRANSLATE_NOOP(
+                      "Views", "Tokens in two columns; a line's opacity is the weight, its colour the head")))
+register(ViewSpec("model", QT_TRANSLATE_NOOP("Views", "Model"), "explorer.ui.views.model_view:ModelView", layers=True,
+                  tooltip=QT_TRANSLATE_NOOP("Views", "Every layer and head as a thumbnail; click one to open it")))
+register(ViewSpec("scores", QT_TRANSLATE_NOOP("Views", "Head scores"),
+                  "explorer.ui.views.head_scores_view:HeadScoresView", layers=True,
+                  tooltip=QT_TRANSLATE_NOOP(
+                      "Views", "What each head does: previous-token, [CLS], duplicate, induction, entropy …")))
+register(ViewSpec("train", QT_TRANSLATE_NOOP("Views", "Train"), "explorer.ui.train_view:TrainView",
+                  tooltip=QT_TRANSLATE_NOOP(
+                      "Views", "Train one head and several heads on the same task and watch only the heads solve it")))
