@@ -287,9 +287,24 @@ class ExportController(QObject):
         return self._run(work, self.tr("Copied the image to the clipboard"))
 
     # ---- the menu actions ---------------------------------------------------------------------
+    def describe_view(self) -> str:
+        """What Export image will write, in words (the dialog's title says it)."""
+        from .views.registry import VIEWS
+
+        view, stage = self.current_view()
+        if view == "heads":
+            return self.tr("the heads grid")
+        if view == "compare":
+            return self.tr("the single vs multi comparison, with its metrics")
+        if view == "step":
+            return self.tr("step {0} of the step-through").format(stage)
+        spec = VIEWS.get(view)
+        return QCoreApplication.translate("Views", spec.title) if spec is not None else view
+
     def export_image(self) -> bool:
         filters = self.tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)")
-        path = self._ask_file(self.tr("Export image"), filters, self._default_name() + ".png")
+        path = self._ask_file(self.tr("Export image: {0}").format(self.describe_view()), filters,
+                              self._default_name() + ".png")
         if path is None:
             return False
         scale = DEFAULT_SCALE

@@ -5,14 +5,19 @@ import sys
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -20,13 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..engine import Trace, TracePair
+from ..engine import STAGES, Trace, TracePair
 from ..examples import ExampleLibrary, load_examples
 from ..export_data import source_caption
 from ..model_examples import load_model_examples
 from ..session import Session, SessionError, load_session, save_session
 from ..sources import SyntheticSource
 from ..state import ExplorerState
+from . import style
 from .controls import ControlsPanel
 from .examples_bar import ExamplesBar
 from .export_actions import ExportController
@@ -40,6 +46,7 @@ from .views.registry import VIEWS
 
 SETTINGS_GROUP = "MainWindow"
 RECENT_SESSIONS_KEY = "sessions/recent"
+ZOOM_KEY = "ui/zoom"
 RECENT_MODELS_KEY = "models/opened"
 MAX_RECENT = 8
 
@@ -61,6 +68,14 @@ class MainWindow(QMainWindow):
         self.pair: TracePair | None = None  # what the comparison and the step-through show
         self.last_compute_ms = 0.0
         self.frames_drawn = 0
+        self._base_point_size: float | None = None
+        saved_zoom = self.settings.value(ZOOM_KEY, 1.0, type=float)
+        if saved_zoom and saved_zoom != style.zoom():
+            style.set_zoom(saved_zoom)
+            self._base_point_size = QApplication.instance().font().pointSizeF()
+            font = QApplication.instance().font()
+            font.setPointSizeF(self._base_point_size * style.zoom())
+            QApplication.instance().setFont(font)
         if language is not None or not language_installed():
             install_language(language if language in LANGUAGES else saved_language(self.settings))
         self.library = library if library is not None else load_examples()
@@ -86,6 +101,7 @@ class MainWindow(QMainWindow):
         self.state.changed.connect(self._on_state_change)
         self._build_ui()
         self._refresh_models()
+        QApplication.instance().installEventFilter(self)  # the step-through's keys, see eventFilter
 
         self._restore_settings()
         self.flush()
@@ -253,6 +269,45 @@ class MainWindow(QMainWindow):
                 self.examples_bar.note_label.show()
         self.flush()
 
+    def eventFilter(self, watched, event) -> bool:
+        """The step-through's keys (← → Space Home End) work as soon as its tab is shown,
+        whatever has the focus, except while typing (text boxes and spin boxes keep their keys)."""
+        if event.type() == QEvent.Type.KeyPress and self.isActiveWindow() and not event.modifiers() \
+                and self.tabs.currentWidget() is self.step_view:
+            key = event.key()
+            actions = {Qt.Key.Key_Left: self.step_view.prev_stage, Qt.Key.Key_Right: self.step_view.next_stage,
+                       Qt.Key.Key_Space: self.step_view.step_play.toggle,
+                       Qt.Key.Key_Home: lambda: self.step_view.set_stage(0),
+                       Qt.Key.Key_End: lambda: self.step_view.set_stage(len(STAGES) - 1)}
+            focus = QApplication.focusWidget()
+            typing = isinstance(focus, (QPlainTextEdit, QLineEdit, QAbstractSpinBox, QComboBox))
+            if key in actions and not typing:
+                actions[key]()
+                return True
+        return super().eventFilter(watched, event)
+
+    def zoom_step(self, step: int) -> float:
+        """Presentation mode: one step larger (+1), smaller (-1) or back to normal (0). Every
+        widget font and every label in the views scales; the choice is remembered."""
+        steps = style.ZOOM_STEPS
+        current = min(range(len(steps)), key=lambda i: abs(steps[i] - style.zoom()))
+        index = 0 if step == 0 else max(0, min(len(steps) - 1, current + step))
+        self.set_zoom(steps[index])
+        return style.zoom()
+
+    def set_zoom(self, factor: float) -> None:
+        before = style.zoom()
+        factor = style.set_zoom(factor)
+        self.settings.setValue(ZOOM_KEY, factor)
+        app = QApplication.instance()
+        if self._base_point_size is None:
+            self._base_point_size = app.font().pointSizeF()
+        font = app.font()
+        font.setPointSizeF(self._base_point_size * factor)
+        app.setFont(font)
+        if factor != before:
+            self._rebuild_ui()
+
     def set_language(self, language: str) -> None:
         """Switch the whole UI to "en" or "zh" now, without a restart, and remember the choice."""
         if language not in LANGUAGES:
@@ -322,6 +377,17 @@ class MainWindow(QMainWindow):
             act.setShortcut(QKeySequence(key))
             act.triggered.connect(lambda checked=False, i=i: self.tabs.setCurrentIndex(i))
             view_menu.addAction(act)
+        zoom_menu = view_menu.addMenu(self.tr("&Presentation mode"))
+        zoom_menu.setObjectName("presentation_menu")
+        zoom_menu.setToolTip(self.tr("Larger fonts and labels for a projector"))
+        for name, text, key, step in (("zoom_in_action", self.tr("Larger"), "Ctrl+=", 1),
+                                      ("zoom_out_action", self.tr("Smaller"), "Ctrl+-", -1),
+                                      ("zoom_reset_action", self.tr("Normal size"), "Ctrl+0", 0)):
+            act = QAction(text, self)
+            act.setObjectName(name)
+            act.setShortcuts([QKeySequence(key)] + ([QKeySequence("Ctrl++")] if step > 0 else []))
+            act.triggered.connect(lambda checked=False, st=step: self.zoom_step(st))
+            zoom_menu.addAction(act)
         language_menu = view_menu.addMenu(self.tr("&Language"))
         language_menu.setObjectName("language_menu")
         self.language_actions = {}
@@ -740,6 +806,7 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
+        QApplication.instance().removeEventFilter(self)
         self.worker.shutdown()
         for view in self.views.values():  # views with threads of their own (the Train tab) stop them
             if hasattr(view, "shutdown"):

@@ -13,6 +13,24 @@ DIVERGING_CMAP = "CET-D1"  # blue - white - red, for signed differences and raw 
 AXIS_WIDTH = 54  # fixed, so changing token labels never re-lays the grid out
 AXIS_HEIGHT = 22
 TICK_FONT_PT = 8
+ZOOM_STEPS = (1.0, 1.15, 1.3, 1.5, 1.75, 2.0)  # View ▸ Presentation mode: Ctrl+= / Ctrl+- / Ctrl+0
+_zoom = [1.0]
+
+
+def zoom() -> float:
+    """The presentation zoom: every font and label size is multiplied by it."""
+    return _zoom[0]
+
+
+def set_zoom(factor: float) -> float:
+    _zoom[0] = min(ZOOM_STEPS[-1], max(ZOOM_STEPS[0], float(factor)))
+    _label_extent.cache_clear()
+    return _zoom[0]
+
+
+def zoomed(px: float) -> int:
+    """A size in pixels at the current zoom (axis widths, title bands)."""
+    return int(round(px * _zoom[0]))
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=False, background="w", foreground="k")
 
@@ -28,7 +46,7 @@ def lut(name: str) -> np.ndarray:
 
 def tick_font() -> QFont:
     f = QFont()
-    f.setPointSize(TICK_FONT_PT)
+    f.setPointSizeF(TICK_FONT_PT * _zoom[0])
     return f
 
 
