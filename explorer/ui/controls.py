@@ -39,6 +39,11 @@ class ControlsPanel(QWidget):
         self.d_model_slider = self._slider("d_model_slider", D_MODEL_MIN, D_MODEL_MAX, self.tr(
             "d_model: the width of every token vector (4–512). Head counts that don't divide it are skipped."))
         self.d_model_slider.setPageStep(16)
+        self.free_d_model_check = QCheckBox(self.tr("free d_model"), self)
+        self.free_d_model_check.setObjectName("free_d_model_check")
+        self.free_d_model_check.setToolTip(self.tr(
+            "Off (default): d_model moves in multiples of h, so the head count never jumps while you drag. "
+            "On: any d_model; h then snaps to a count that divides it."))
         self.heads_slider = self._slider("heads_slider", HEADS_MIN, HEADS_MAX, self.tr(
             "h: the number of heads (1–16). Only counts that divide d_model can be chosen; "
             "each head gets d_k = d_model / h dimensions."))
@@ -92,6 +97,7 @@ class ControlsPanel(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("d_model"), self._row(self.d_model_slider, self.d_model_value))
+        form.addRow("", self.free_d_model_check)
         form.addRow(self.tr("heads h"), self._row(self.heads_slider, self.heads_value))
         form.addRow("", self.d_k_label)
         form.addRow(self.tr("tokens n"), self._row(self.tokens_slider, self.tokens_value))
@@ -112,7 +118,7 @@ class ControlsPanel(QWidget):
         # without changing the state (e.g. 5 heads asked for while 4 divide d_model = 4)
         self.text_input.textChanged.connect(lambda: state.set_text(self.text_input.toPlainText()))
         for signal, setter in (
-            (self.d_model_slider.valueChanged, state.set_d_model),
+            (self.d_model_slider.valueChanged, self._set_d_model),
             (self.heads_slider.valueChanged, state.set_n_heads),
             (self.tokens_slider.valueChanged, state.set_n_tokens),
             (self.seed_spin.valueChanged, state.set_seed),
@@ -127,6 +133,14 @@ class ControlsPanel(QWidget):
         self._mirrored = False
         self._on_state_change(frozenset(("text", "d_model", "n_heads", "tokens_wanted", "seed", "causal", "scaled",
                                          "temperature", "positional")))
+
+    def _set_d_model(self, value: int) -> None:
+        """The slider's d_model: a multiple of the current h unless "free d_model" is on."""
+        if not self.free_d_model_check.isChecked():
+            h = self.state.n_heads
+            lo, hi = -(-D_MODEL_MIN // h) * h, (D_MODEL_MAX // h) * h
+            value = max(lo, min(hi, int(round(value / h)) * h))
+        self.state.set_d_model(value)
 
     def _write(self, setter, value) -> None:
         """Widget -> state. The state's change event mirrors every widget once; only when the
@@ -166,6 +180,7 @@ class ControlsPanel(QWidget):
             with QSignalBlocker(self.text_input):
                 self.text_input.setPlainText(s.text)
         with QSignalBlocker(self.d_model_slider):
+            self.d_model_slider.setSingleStep(1 if self.free_d_model_check.isChecked() else s.n_heads)
             self.d_model_slider.setValue(s.d_model)
         with QSignalBlocker(self.heads_slider):
             self.heads_slider.setValue(s.n_heads)

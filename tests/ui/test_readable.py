@@ -64,3 +64,17 @@ def test_presentation_mode_scales_fonts_and_is_remembered(window, qtbot):
     finally:
         window.zoom_step(0)
     assert QApplication.instance().font().pointSizeF() == base and style.tick_font().pointSizeF() == tick
+
+
+def test_dragging_d_model_keeps_the_head_count(window):
+    slider = window.controls.d_model_slider
+    window.controls.heads_slider.setValue(8)
+    seen = set()
+    for v in range(64, 81):  # the drag from the issue: 64 -> 80 with h = 8
+        slider.setValue(v)
+        seen.add(window.state.n_heads)
+        assert window.state.d_model % 8 == 0
+    assert seen == {8} and window.state.d_model == 80
+    window.controls.free_d_model_check.setChecked(True)  # the old behaviour, on request
+    slider.setValue(97)
+    assert window.state.d_model == 97 and window.state.n_heads == 1
