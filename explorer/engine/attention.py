@@ -6,7 +6,6 @@ The stages are numbered as the app shows them (explorer.engine.stages):
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .cache import ByteBudget, ByteLRU
 from .config import MAX_TOKENS, AttentionConfig
 from .weights import positional_encoding, projection_matrix, token_embeddings
 
@@ -26,6 +26,29 @@ _SAFE_LOGIT = 300.0
 def _frozen(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)
     return a
+
+
+class _SeededMatrix:
+    """A Trace field holding one of the projection matrices: given, or (left out, None)
+    generated from the trace's seed and d_model when first read, then kept."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __set_name__(self, owner, attr: str) -> None:
+        self.slot = "_" + attr
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return None  # the dataclass default
+        value = obj.__dict__.get(self.slot)
+        if value is None:
+            value = projection_matrix(obj.config.seed, self.name, obj.config.d_model)
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.slot] = value
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,8 +64,6 @@ class Trace:
     x: np.ndarray  # (n, d_model) (embedding + position) / sqrt(d_model)
     w_q: np.ndarray  # (d_model, d_model); q_proj = x @ w_q
     w_k: np.ndarray  # (d_model, d_model)
-    w_v: np.ndarray  # (d_model, d_model)
-    w_o: np.ndarray  # (d_model, d_model); output = concat @ w_o
     # 2) projections (v_proj below: the weights do not need it, so it is made on first use)
     q_proj: np.ndarray  # (n, d_model)
     k_proj: np.ndarray  # (n, d_model)
@@ -56,6 +77,10 @@ class Trace:
     v_source: Callable[[], np.ndarray] = field(repr=False)
     # True when every |scaled logit| was checked to be small (no overflow handling needed)
     small_logits: bool = field(default=False, repr=False)
+    # (d_model, d_model) each; v_proj = x @ w_v, output = concat @ w_o. Left out (None), they are
+    # generated from the seed when first read: a new seed on the heads grid needs neither
+    w_v: np.ndarray | None = _SeededMatrix("w_v")  # type: ignore[assignment]
+    w_o: np.ndarray | None = _SeededMatrix("w_o")  # type: ignore[assignment]
 
     @property
     def scale(self) -> float:
@@ -207,6 +232,25 @@ def _softmax_weights(cfg: AttentionConfig, scores: np.ndarray, q: np.ndarray, k:
     return w, True
 
 
+def trace_nbytes(trace: Trace) -> int:
+    """The bytes of the arrays a trace holds now: its eager stages and the lazy ones read so far
+    (views count at their own size; the weight matrices are accounted in their own cache)."""
+    held = trace.__dict__
+    return sum(a.nbytes for name, a in held.items() if isinstance(a, np.ndarray) and name not in _MATRIX_SLOTS)
+
+
+_MATRIX_SLOTS = frozenset({"w_q", "w_k", "_w_v", "_w_o"})
+
+
+def trace_nbytes_bound(cfg: AttentionConfig, n: int) -> int:
+    """The bytes a trace of n tokens may hold once every stage was read: float64 (n, d_model)
+    arrays x, q_proj|k_proj (two), v_proj, q, k, v, head_outputs, concat, output; (h, n, n)
+    scores, weights, scaled and masked scores; the (n, n) mask. The weight matrices are views of
+    the cached ones (accounted there)."""
+    h, d = cfg.n_heads, cfg.d_model
+    return 8 * (10 * n * d + 4 * h * n * n) + n * n
+
+
 class _LazyV:
     """2) v_proj = x @ w_v, (n, d_model), projected on the first call and then kept.
 
@@ -217,14 +261,14 @@ class _LazyV:
 
     __slots__ = ("_x", "_w_v", "_known", "_parent", "_n", "_stats", "_value")
 
-    def __init__(self, x: np.ndarray | None, w_v: np.ndarray | None, known: np.ndarray | None = None,
+    def __init__(self, x: np.ndarray | None, w_v: Callable[[], np.ndarray] | None, known: np.ndarray | None = None,
                  parent: _LazyV | None = None, n: int = 0, stats: dict | None = None) -> None:
         self._x, self._w_v, self._known, self._parent, self._n = x, w_v, known, parent, n
         self._stats = stats  # the engine's counters: "v_rows_computed"
         self._value: np.ndarray | None = None
 
     @classmethod
-    def extending(cls, x: np.ndarray, w_v: np.ndarray, earlier: _LazyV, p: int, stats: dict) -> _LazyV:
+    def extending(cls, x: np.ndarray, w_v: Callable[[], np.ndarray], earlier: _LazyV, p: int, stats: dict) -> _LazyV:
         """For x whose first p rows are those of ``earlier``'s: reuse its projected rows if it has
         them (arrays only are kept, never ``earlier`` itself)."""
         known = earlier._value[:p] if earlier._value is not None and p else None
@@ -241,7 +285,7 @@ class _LazyV:
                 value = self._parent()[: self._n]
             else:
                 p = 0 if self._known is None else len(self._known)
-                rest = self._x[p:] @ self._w_v  # (n - p, d_model) @ (d_model, d_model)
+                rest = self._x[p:] @ self._w_v()  # (n - p, d_model) @ (d_model, d_model)
                 if self._stats is not None:
                     self._stats["v_rows_computed"] += len(rest)
                 value = np.concatenate([self._known, rest]) if p else rest  # (n, d_model)
@@ -286,15 +330,22 @@ class AttentionEngine:
         (sum over a group of heads of Q_h K_h^T = the merged head's QK^T), so h = 8 or the
         single head come from cached 16-head scores without another product;
       * the last few whole traces.
+
+    Every cache is bounded by bytes: all of them, with the weight matrices and token vectors of
+    explorer.engine.weights, share one ``ByteBudget`` (by default cache.DEFAULT_BUDGET, 64 MB),
+    which drops the least recently used entry of any of them when the total passes it. ``max_traces`` still
+    bounds the count of whole traces. A trace is accounted at everything it may come to hold
+    (``trace_nbytes_bound``: its lazy stages included), so the accounted bytes bound the real ones.
     """
 
-    def __init__(self, max_traces: int = 8) -> None:
-        self._pos: OrderedDict[tuple, tuple] = OrderedDict()
-        self._last: OrderedDict[tuple, tuple] = OrderedDict()
-        self._scores: OrderedDict[tuple, tuple] = OrderedDict()
-        self._traces: OrderedDict[tuple, Trace] = OrderedDict()
-        self._w_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._causal: OrderedDict[int, np.ndarray] = OrderedDict()
+    def __init__(self, max_traces: int = 8, budget: ByteBudget | None = None) -> None:
+        self.budget = budget
+        self._pos = ByteLRU(budget, max_entries=8)
+        self._last = ByteLRU(budget, max_entries=4)
+        self._scores = ByteLRU(budget, max_entries=6)
+        self._traces = ByteLRU(budget, max_entries=max_traces)
+        self._w_cache = ByteLRU(budget, max_entries=8)
+        self._causal = ByteLRU(budget, max_entries=4)
         self._max_traces = max_traces
         self.stats = {"trace_hits": 0, "projection_rows_computed": 0, "v_rows_computed": 0,
                       "scores_computed": 0, "scores_summed": 0}
@@ -307,12 +358,6 @@ class AttentionEngine:
         self._scores.clear()
         self._traces.clear()
 
-    @staticmethod
-    def _remember(cache: OrderedDict, key, value, size: int) -> None:
-        cache[key] = value
-        cache.move_to_end(key)
-        while len(cache) > size:
-            cache.popitem(last=False)
 
     # 1) + 2): x and the Q and K projections side by side, (n, d_model) and (n, 2 * d_model);
     # V comes from a _LazyV, projected when something first reads it
@@ -326,7 +371,6 @@ class AttentionEngine:
         if last is not None:
             p = _common_prefix(last[0], tokens)
             if p == n:  # a prefix of the last sequence (the token slider moving down): sliced
-                self._last.move_to_end(key)
                 return last[1][:n], last[2][:n], _LazyV.prefix_of(last[3], n, len(last[0]))
         x_new = token_embeddings(cfg.seed, tokens[p:], d)  # (n - p, d_model)
         if cfg.positional == "sinusoidal":
@@ -340,9 +384,12 @@ class AttentionEngine:
         else:
             x, qk = x_new, qk_new
         x, qk = _frozen(x), _frozen(qk)
-        w_v = self._w_v(cfg)
+        def w_v() -> np.ndarray:  # W_V is generated only if V is ever read
+            return self._w_v(cfg)
+
         v = _LazyV.extending(x, w_v, last[3], p, self.stats) if p else _LazyV(x, w_v, stats=self.stats)
-        self._remember(self._last, key, (tuple(tokens), x, qk, v), 4)
+        # accounted with the V projection it may make: (n, d_model) more
+        self._last.put(key, (tuple(tokens), x, qk, v), x.nbytes + qk.nbytes + x.nbytes + 64 * n)
         return x, qk, v
 
     def _positions(self, d_model: int, n: int) -> np.ndarray:
@@ -350,7 +397,7 @@ class AttentionEngine:
         table = self._pos.get(d_model)
         if table is None or table.shape[0] < n:
             table = _frozen(positional_encoding(max(n, 2 * table.shape[0] if table is not None else 64), d_model))
-        self._remember(self._pos, d_model, table, 8)
+            self._pos.put(d_model, table)
         return table[:n]
 
     def _w_qk(self, cfg: AttentionConfig) -> np.ndarray:
@@ -358,8 +405,8 @@ class AttentionEngine:
         key = (cfg.seed, cfg.d_model, "qk")
         hit = self._w_cache.get(key)
         if hit is None:
-            hit = _frozen(np.hstack([projection_matrix(cfg.seed, m, cfg.d_model) for m in ("w_q", "w_k")]))
-        self._remember(self._w_cache, key, hit, 8)
+            hit = self._w_cache.put(key, _frozen(np.hstack([projection_matrix(cfg.seed, m, cfg.d_model)
+                                                            for m in ("w_q", "w_k")])))
         return hit
 
     def _w_v(self, cfg: AttentionConfig) -> np.ndarray:
@@ -367,8 +414,7 @@ class AttentionEngine:
         key = (cfg.seed, cfg.d_model, "v")
         hit = self._w_cache.get(key)
         if hit is None:
-            hit = _frozen(np.ascontiguousarray(projection_matrix(cfg.seed, "w_v", cfg.d_model)))
-        self._remember(self._w_cache, key, hit, 8)
+            hit = self._w_cache.put(key, _frozen(np.ascontiguousarray(projection_matrix(cfg.seed, "w_v", cfg.d_model))))
         return hit
 
     # 4) raw scores per head, (h, n, n)
@@ -380,7 +426,7 @@ class AttentionEngine:
             if b != base or c_h % h or _common_prefix(c_tokens, tokens) != n:
                 continue
             if c_h == h:
-                self._scores.move_to_end((b, c_h))
+                self._scores.get((b, c_h))  # now the most recently used
                 return c_scores[:, :n, :n]
             finer = finer if finer is not None and finer[0] <= c_h else (c_h, c_scores)
         if finer is not None:
@@ -392,14 +438,13 @@ class AttentionEngine:
         else:
             scores = q @ k.transpose(0, 2, 1)  # (h, n, d_k) @ (h, d_k, n) -> (h, n, n)
             self.stats["scores_computed"] += 1
-        self._remember(self._scores, (base, h), (tuple(tokens), _frozen(scores)), 6)
+        self._scores.put((base, h), (tuple(tokens), _frozen(scores)))
         return scores
 
     def _causal_float(self, n: int) -> np.ndarray:
         m = self._causal.get(n)
         if m is None:
-            m = _frozen(np.tril(np.ones((n, n))))
-        self._remember(self._causal, n, m, 4)
+            m = self._causal.put(n, _frozen(np.tril(np.ones((n, n)))))
         return m
 
     def compute(self, cfg: AttentionConfig, tokens: Sequence[str]) -> Trace:
@@ -409,7 +454,6 @@ class AttentionEngine:
         tkey = (cfg, tuple(tokens))
         hit = self._traces.get(tkey)
         if hit is not None:
-            self._traces.move_to_end(tkey)
             self.stats["trace_hits"] += 1
             return hit
 
@@ -432,8 +476,6 @@ class AttentionEngine:
             x=x,
             w_q=projection_matrix(cfg.seed, "w_q", d),
             w_k=projection_matrix(cfg.seed, "w_k", d),
-            w_v=projection_matrix(cfg.seed, "w_v", d),
-            w_o=projection_matrix(cfg.seed, "w_o", d),
             q_proj=q_proj,
             k_proj=k_proj,
             scores=scores,
@@ -442,7 +484,9 @@ class AttentionEngine:
             v_source=v_source,
             small_logits=small,
         )
-        self._remember(self._traces, tkey, trace, self._max_traces)
+        # accounted at everything it may come to hold (its lazy stages included), so what the cache
+        # keeps is never more than it is accounted at, whatever is read from the trace later
+        self._traces.put(tkey, trace, trace_nbytes_bound(cfg, n) + sum(len(t) for t in tokens))
         return trace
 
     def compute_pair(self, cfg: AttentionConfig, tokens: Sequence[str]) -> TracePair:

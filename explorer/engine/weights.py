@@ -1,30 +1,49 @@
 """Deterministic parameters: token embeddings, positional encodings and W_Q, W_K, W_V, W_O.
 
-Everything is derived from the seed with stable hashes (BLAKE2b and numpy's SeedSequence),
-so the same token gets the same vector on every run and every machine.
+Everything is derived from the seed with stable hashes (BLAKE2b, SplitMix64 and numpy's
+SeedSequence), so the same token gets the same vector on every run and every machine.
 
 Nesting: the parameters for d_model = d are the top-left crop of those for any larger d_model.
 Each matrix is generated in fixed TILE x TILE tiles, each tile seeded by its own position, and
-each token vector in TILE-long chunks, so cropping never depends on the size asked for. That is
-what keeps the pictures continuous while the d_model slider moves.
+each number of a token vector from its own counter, so cropping never depends on the size asked
+for. That is what keeps the pictures continuous while the d_model slider moves.
+
+Token vectors: BLAKE2b hashes (seed, token) to a 64-bit key; number j of the vector comes from
+counter j // 2: SplitMix64 mixes key + (counter + 1) * golden gamma (the counter-th output of a
+SplitMix64 stream seeded with the key) into 64 bits, whose two 32-bit halves are the uniforms of
+one Box-Muller pair, numbers 2c and 2c + 1. Every step is a numpy operation over all new tokens
+at once: a paragraph of new words costs one vectorised draw, and a token's vector does not
+depend on the batch it arrives in.
 
 Scale: matrix entries are N(0, 1) whatever d_model is (nesting forbids a 1/sqrt(d_model) factor
 in the weights), so the attention input carries it instead (see AttentionEngine._projections):
 x = (embedding + position) / sqrt(d_model) has rows of norm ~1.2 at every d_model, and q, k, v
 entries and q.k/sqrt(d_k) stay O(1).
+
+Caches: the generated matrices and token vectors are kept in byte-bounded caches that share the
+engine's budget (explorer.engine.cache.DEFAULT_BUDGET).
 """
 from __future__ import annotations
 
 import hashlib
 import math
-from functools import lru_cache
 
 import numpy as np
+
+from .cache import ByteLRU
 
 TILE = 64
 MATRIX_NAMES = ("w_q", "w_k", "w_v", "w_o")
 _MATRIX_TAG = {name: i + 1 for i, name in enumerate(MATRIX_NAMES)}
 _EMBEDDING_TAG = 100
+
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)  # SplitMix64's increment (2^64 / golden ratio)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+_matrices = ByteLRU()
+_vectors = ByteLRU()
 
 
 def token_id(token: str) -> int:
@@ -32,12 +51,23 @@ def token_id(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+def token_key(seed: int, token: str) -> int:
+    """The 64-bit key of (seed, token)'s embedding stream: BLAKE2b of the seed (8 bytes), a tag
+    (2 bytes) and the token's UTF-8."""
+    prefix = int(seed).to_bytes(8, "little") + _EMBEDDING_TAG.to_bytes(2, "little")
+    return int.from_bytes(hashlib.blake2b(prefix + token.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                          "little")
+
+
 def _tiles(d: int) -> int:
     return math.ceil(d / TILE)
 
 
-@lru_cache(maxsize=64)
 def _matrix(seed: int, name: str, n_tiles: int) -> np.ndarray:
+    key = (seed, name, n_tiles)
+    full = _matrices.get(key)
+    if full is not None:
+        return full
     tag = _MATRIX_TAG[name]
     full = np.empty((n_tiles * TILE, n_tiles * TILE))
     for bi in range(n_tiles):
@@ -45,7 +75,7 @@ def _matrix(seed: int, name: str, n_tiles: int) -> np.ndarray:
             rng = np.random.default_rng([seed, tag, bi, bj])
             full[bi * TILE:(bi + 1) * TILE, bj * TILE:(bj + 1) * TILE] = rng.standard_normal((TILE, TILE))
     full.setflags(write=False)
-    return full
+    return _matrices.put(key, full)
 
 
 def projection_matrix(seed: int, name: str, d_model: int) -> np.ndarray:
@@ -53,23 +83,90 @@ def projection_matrix(seed: int, name: str, d_model: int) -> np.ndarray:
     return _matrix(seed, name, _tiles(d_model))[:d_model, :d_model]
 
 
-@lru_cache(maxsize=65536)
-def _token_vector(seed: int, token: str, n_tiles: int) -> np.ndarray:
-    tid = token_id(token)
-    chunks = [
-        np.random.default_rng([seed, _EMBEDDING_TAG, tid, c]).standard_normal(TILE) for c in range(n_tiles)
-    ]
-    vec = np.concatenate(chunks)
-    vec.setflags(write=False)
-    return vec
+def splitmix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's output function over a uint64 array (wrapping arithmetic), in place."""
+    x ^= x >> np.uint64(30)
+    x *= _MIX1
+    x ^= x >> np.uint64(27)
+    x *= _MIX2
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def stream_normals(keys: np.ndarray, length: int) -> np.ndarray:
+    """(len(keys), length) N(0, 1) numbers: row r is the first ``length`` numbers of key r's
+    stream, so a shorter row is a prefix of a longer one (length is rounded up to even and cropped).
+
+    Each 64-bit word of the stream gives two numbers, one per 32-bit half, through the inverse
+    normal CDF: the top QUANTILE_BITS pick a cell of a quantile table, the other bits interpolate
+    linearly inside it. Integer mixing, a table look-up and one multiply-add: no transcendental
+    function per number, so every machine gets the same bits (the table is made once with
+    Python's own math)."""
+    pairs = (length + 1) // 2
+    counters = np.arange(1, pairs + 1, dtype=np.uint64) * _GAMMA  # (pairs,) wrapping
+    z = keys.astype(np.uint64)[:, None] + counters[None, :]  # (m, 1) + (1, pairs) -> (m, pairs), wrapping
+    z = splitmix64(z)
+    halves = np.empty((len(keys), pairs, 2), dtype=np.uint32)  # word c -> numbers 2c (high half), 2c + 1 (low)
+    halves[:, :, 0] = z >> np.uint64(32)
+    halves[:, :, 1] = z  # the low 32 bits
+    halves = halves.reshape(len(keys), 2 * pairs)  # (m, pairs, 2) -> (m, 2 * pairs)
+    table, steps = _quantiles()
+    cell = (halves >> np.uint32(32 - QUANTILE_BITS)).astype(np.intp)  # (m, 2 * pairs) table index, converted once
+    frac = (halves & np.uint32((1 << (32 - QUANTILE_BITS)) - 1)).astype(np.float64)
+    frac *= 2.0 ** -(32 - QUANTILE_BITS)
+    out = steps.take(cell)
+    out *= frac
+    out += table.take(cell)
+    return out[:, :length]
+
+
+QUANTILE_BITS = 14
+_QUANTILES: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def _quantiles() -> tuple[np.ndarray, np.ndarray]:
+    """The inverse normal CDF at 2^QUANTILE_BITS + 1 evenly spaced probabilities strictly inside
+    (0, 1) (the table spans about ±4 standard deviations), and the steps between neighbours."""
+    global _QUANTILES
+    if _QUANTILES is None:
+        from statistics import NormalDist
+
+        cells = 1 << QUANTILE_BITS
+        inv = NormalDist().inv_cdf
+        table = np.array([inv((i + 0.5) / (cells + 1)) for i in range(cells + 1)])  # (cells + 1,)
+        table.setflags(write=False)
+        steps = np.diff(table)  # (cells,)
+        steps.setflags(write=False)
+        _QUANTILES = (table, steps)
+    return _QUANTILES
 
 
 def token_embeddings(seed: int, tokens: list[str] | tuple[str, ...], d_model: int) -> np.ndarray:
-    """(n, d_model): one N(0, 1) vector per token string, the same at every position."""
+    """(n, d_model): one N(0, 1) vector per token string, the same at every position. Vectors of
+    tokens not seen before (at this seed and size) are drawn together in one vectorised pass."""
     n_tiles = _tiles(d_model)
     out = np.empty((len(tokens), d_model))
+    missing: dict[str, list[int]] = {}
     for i, tok in enumerate(tokens):
-        out[i] = _token_vector(seed, tok, n_tiles)[:d_model]
+        vec = _vectors.get((seed, tok, n_tiles))
+        if vec is None:
+            missing.setdefault(tok, []).append(i)
+        else:
+            out[i] = vec[:d_model]
+    if missing:
+        new = list(missing)
+        prefix = int(seed).to_bytes(8, "little") + _EMBEDDING_TAG.to_bytes(2, "little")  # as in token_key
+        digests = b"".join(hashlib.blake2b(prefix + tok.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+                           for tok in new)
+        keys = np.frombuffer(digests, dtype="<u8")  # (m,) the keys, as token_key makes them
+        vecs = stream_normals(keys, n_tiles * TILE)  # (m, n_tiles * TILE)
+        rows = [i for tok in new for i in missing[tok]]
+        which = [j for j, tok in enumerate(new) for _ in missing[tok]]
+        out[rows] = vecs[which, :d_model]
+        for tok, vec in zip(new, vecs):
+            vec = vec.copy()  # its own memory: a cached row must not keep the whole batch alive
+            vec.setflags(write=False)
+            _vectors.put((seed, tok, n_tiles), vec, vec.nbytes + len(tok))
     return out
 
 

@@ -5,19 +5,15 @@ import sys
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QApplication,
-    QComboBox,
     QDockWidget,
     QFileDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -32,6 +28,7 @@ from ..model_examples import load_model_examples
 from ..session import Session, SessionError, load_session, save_session
 from ..sources import SyntheticSource
 from ..state import ExplorerState
+from ..textfit import elide_middle
 from . import style
 from .controls import ControlsPanel
 from .examples_bar import ExamplesBar
@@ -101,7 +98,6 @@ class MainWindow(QMainWindow):
         self.state.changed.connect(self._on_state_change)
         self._build_ui()
         self._refresh_models()
-        QApplication.instance().installEventFilter(self)  # the step-through's keys, see eventFilter
 
         self._restore_settings()
         self.flush()
@@ -208,6 +204,7 @@ class MainWindow(QMainWindow):
         self.examples_bar.exampleLoaded.connect(self._on_example_loaded)
         # ---- wiring: tabs -> the state's view; hidden views catch up when shown
         self.tabs.currentChanged.connect(self._on_tab_change)
+        self._install_step_keys()
         # ---- wiring: a head picked in the model view or the score table opens in the grid
         for name in ("model", "scores"):
             view = self.views.get(name)
@@ -269,22 +266,24 @@ class MainWindow(QMainWindow):
                 self.examples_bar.note_label.show()
         self.flush()
 
-    def eventFilter(self, watched, event) -> bool:
-        """The step-through's keys (← → Space Home End) work as soon as its tab is shown,
-        whatever has the focus, except while typing (text boxes and spin boxes keep their keys)."""
-        if event.type() == QEvent.Type.KeyPress and self.isActiveWindow() and not event.modifiers() \
-                and self.tabs.currentWidget() is self.step_view:
-            key = event.key()
-            actions = {Qt.Key.Key_Left: self.step_view.prev_stage, Qt.Key.Key_Right: self.step_view.next_stage,
-                       Qt.Key.Key_Space: self.step_view.step_play.toggle,
-                       Qt.Key.Key_Home: lambda: self.step_view.set_stage(0),
-                       Qt.Key.Key_End: lambda: self.step_view.set_stage(len(STAGES) - 1)}
-            focus = QApplication.focusWidget()
-            typing = isinstance(focus, (QPlainTextEdit, QLineEdit, QAbstractSpinBox, QComboBox))
-            if key in actions and not typing:
-                actions[key]()
-                return True
-        return super().eventFilter(watched, event)
+    def _install_step_keys(self) -> None:
+        """The step-through's keys (left/right, Space, Home, End) as window shortcuts, enabled while
+        its tab is showing: they work whatever has the focus, and text boxes keep their own keys
+        (a text edit claims the keys it uses before any shortcut sees them)."""
+        for sc in self.step_view.findChildren(QShortcut):  # the view's own would make them ambiguous
+            sc.setEnabled(False)
+            sc.deleteLater()
+        keys = ((Qt.Key.Key_Left, self.step_view.prev_stage), (Qt.Key.Key_Right, self.step_view.next_stage),
+                (Qt.Key.Key_Space, self.step_view.step_play.toggle),
+                (Qt.Key.Key_Home, lambda: self.step_view.set_stage(0)),
+                (Qt.Key.Key_End, lambda: self.step_view.set_stage(len(STAGES) - 1)))
+        self._step_keys = []
+        for key, slot in keys:
+            sc = QShortcut(QKeySequence(key), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(slot)
+            sc.setEnabled(False)
+            self._step_keys.append(sc)
 
     def zoom_step(self, step: int) -> float:
         """Presentation mode: one step larger (+1), smaller (-1) or back to normal (0). Every
@@ -526,6 +525,8 @@ class MainWindow(QMainWindow):
                 self.views[name].show_state(self)
 
     def _on_tab_change(self, index: int) -> None:
+        for sc in self._step_keys:
+            sc.setEnabled(self.tabs.currentWidget() is self.step_view)
         names = self._visible_views()
         if names:
             self.state.set_view(names[0] if index else "heads")
@@ -771,7 +772,7 @@ class MainWindow(QMainWindow):
         """The readout for one cell of the current multi-head trace."""
         t = self.trace
         return self.tr('head {0} · query "{1}" → key "{2}" = {3:.3f}').format(
-            head + 1, t.tokens[row], t.tokens[col], float(t.weights[head, row, col]))
+            head + 1, elide_middle(t.tokens[row]), elide_middle(t.tokens[col]), float(t.weights[head, row, col]))
 
     def _on_hover(self, head: int, row: int, col: int) -> None:
         if head < 0 or self.trace is None:
@@ -806,7 +807,6 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
-        QApplication.instance().removeEventFilter(self)
         self.worker.shutdown()
         for view in self.views.values():  # views with threads of their own (the Train tab) stop them
             if hasattr(view, "shutdown"):

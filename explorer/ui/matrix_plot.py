@@ -7,8 +7,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QImage, QPen, QStaticText, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
+from ..textfit import elide_middle
 from .style import AXIS_HEIGHT, AXIS_WIDTH, label_extent, thinned_ticks, tick_font
 
+AXIS_CHARS = 24  # token labels are elided to this many characters before the axis shortens them further
 NAN_INDEX = 255  # colour indices run 0..254; 255 is a transparent pixel (NaN, a masked cell)
 
 
@@ -220,9 +222,11 @@ class MatrixPlot(pg.PlotItem):
             self.setTitle(title, size="9pt")
         self.getViewBox().sigResized.connect(lambda *_: self.update_ticks())
 
-    def set_matrix(self, data: np.ndarray, levels: tuple[float, float]) -> None:
+    def set_matrix(self, data: np.ndarray, levels: tuple[float, float], pixels: np.ndarray | None = None) -> None:
+        """Show ``data`` (rows, cols); ``pixels`` is its (rows, cols) uint32 ARGB mapping if the
+        caller made it already (the step-through maps every panel of a stage in one pass)."""
         data = np.ascontiguousarray(data, dtype=np.float32)
-        self.image.set_frame(data, levels)
+        self.image.set_frame(data, levels, pixels)
         if data.shape != self._shape:
             self._shape = data.shape
             rows, cols = data.shape
@@ -231,13 +235,17 @@ class MatrixPlot(pg.PlotItem):
             self.getViewBox().prepareForPaint()  # apply the range now: one paint, not two
 
     def set_labels(self, rows: list[str], cols: list[str] | None) -> None:
-        """Token labels for rows and columns; ``cols=None`` numbers the columns (dimensions)."""
+        """Token labels for rows and columns; ``cols=None`` numbers the columns (dimensions).
+        Labels are shortened (a token of any length takes one short label's room)."""
+        if rows is self._row_labels and cols is self._col_labels:
+            return  # the same lists again: a live update of the same tokens
         if rows != self._row_labels or cols != self._col_labels:
-            self._row_labels, self._col_labels = list(rows), (None if cols is None else list(cols))
-            self._rows_short, _, self._line_px = label_extent(rows)
-            self._cols_short, self._col_px, _ = label_extent(cols or [])
+            self._rows_short, _, self._line_px = label_extent([elide_middle(t, AXIS_CHARS) for t in rows])
+            self._cols_short, self._col_px, _ = label_extent([elide_middle(t, AXIS_CHARS) for t in cols or []])
             self._tick_px = (0.0, 0.0)
+            self._row_labels, self._col_labels = rows, cols
             self.update_ticks()
+        self._row_labels, self._col_labels = rows, cols  # equal lists: keep the new ones for the check above
 
     def update_ticks(self) -> None:
         """Re-thin the labels for the current panel size (cheap; only when size or labels change)."""

@@ -10,6 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from .threads import begin_background, end_background
+
 
 class _Job(QObject):
     progress = Signal(int, int, str)
@@ -61,6 +63,7 @@ class ModelWorker(QObject):
             self.cancel()
             return
         self._tag = tag
+        begin_background()  # no garbage collection in the worker thread (see explorer.ui.threads)
         thread = QThread()
         job = _Job(work)
         job.moveToThread(thread)
@@ -81,6 +84,7 @@ class ModelWorker(QObject):
         if thread is not None:
             thread.quit()
             thread.wait()
+            end_background()
         queued, self._queued = self._queued, None
         self.done.emit(tag, result, error)
         if queued is not None:
@@ -97,8 +101,12 @@ class ModelWorker(QObject):
         return self._thread is None
 
     def shutdown(self) -> None:
+        """Stop for good (the window is closing): cancel the job and wait for its thread, which
+        stops at the job's next progress point."""
         self._queued = None
         self.cancel()
         if self._thread is not None:
             self._thread.quit()
-            self._thread.wait(5000)
+            self._thread.wait(120000)
+            self._thread = self._job = None
+            end_background()

@@ -42,6 +42,7 @@ from ..train.trainer import Run, TrainConfig, Trainer
 from .i18n import ui_language
 from .matrix_plot import MatrixPlot
 from .style import WEIGHTS_CMAP, lut
+from .threads import begin_background, end_background
 
 HEAD_CHOICES = (1, 2, 4, 8)
 DEFAULT_HEADS = (1, 2, 4)
@@ -171,7 +172,8 @@ class TrainView(QWidget):
         self._start_worker.connect(self.worker.train)
         self.worker.progress.connect(self._on_progress)
         self.worker.finished.connect(self._on_finished)
-        self._thread.start()
+        # the thread runs only while training: an idle tab owns no running thread, so a window
+        # that is closed or garbage-collected never destroys a running QThread
         app = QCoreApplication.instance()
         if app is not None:  # a running QThread must not outlive the application
             app.aboutToQuit.connect(self.shutdown)
@@ -431,6 +433,9 @@ class TrainView(QWidget):
         self._running = True
         self._pending += 1
         self._update_buttons()
+        if not self._thread.isRunning():
+            begin_background()  # no garbage collection in the training thread (explorer.ui.threads)
+            self._thread.start()
         self._start_worker.emit()
 
     def reset(self) -> None:
@@ -455,11 +460,17 @@ class TrainView(QWidget):
         self._pending = 0  # the finished signal still queued is then ignored as stale
         self._update_buttons()
 
+    def _stop_thread(self) -> None:
+        """Idle again: the thread stops until the next Start or Resume."""
+        if self._thread.isRunning():
+            self._thread.quit()
+            self._thread.wait(30000)
+            end_background()
+
     def shutdown(self) -> None:
         """Stop the worker thread (the tab's owner calls this on close; also run on destruction)."""
         self.worker.request_stop()
-        self._thread.quit()
-        self._thread.wait(5000)
+        self._stop_thread()
         self._running = False
 
     def closeEvent(self, event: Any) -> None:
@@ -509,6 +520,7 @@ class TrainView(QWidget):
         if self._pending:  # a newer loop was started after this one was stopped: it is still running
             return
         self._running = False
+        self._stop_thread()
         self._update_buttons()
         if self.trainer is None:
             return
