@@ -68,7 +68,8 @@ def main() -> int:
     for key, value in sizes.items():
         print(f"{key:<28}{value / 1024:>8.0f} KB")
     ok = all(results[k] <= t for k, t in TARGETS.items())
-    print(json.dumps({"benchmark": "export", "cpu_probe_ms": probe, "d_model": cfg.d_model, "n_heads": cfg.n_heads, "n_tokens": pair.multi.n,
+    print(json.dumps({"benchmark": "export", "cpu_probe_ms": probe, "d_model": cfg.d_model, "n_heads": cfg.n_heads,
+                      "n_tokens": pair.multi.n,
                       "runs": args.runs, **{k: round(v, 4) for k, v in results.items()}, **sizes,
                       "targets": TARGETS, "within_targets": ok}))
     return 0

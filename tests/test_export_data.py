@@ -298,7 +298,8 @@ def test_data_exports_do_not_import_qt(tmp_path):
     import subprocess
     code = ("import sys; from explorer.engine import *; from explorer.export_data import *; "
             "p = compute_pair(AttentionConfig(8, 2), ['a', 'b']); "
-            f"[w(p, r'{tmp_path}' + '/x' + s) for w, s in ((write_npz, '.npz'), (write_csv, '.csv'), (write_json, '.json'))]; "
+            f"[w(p, r'{tmp_path}' + '/x' + s) for w, s in "
+            "((write_npz, '.npz'), (write_csv, '.csv'), (write_json, '.json'))]; "
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))]; "
             "assert not bad, bad")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

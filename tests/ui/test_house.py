@@ -145,9 +145,11 @@ def test_a_session_saved_now_opens_with_every_selection(window, tmp_path):
 def test_one_slider_tick_computes_once_and_writes_each_widget_once(window, monkeypatch):
     computes, mirrors, notices = [], [], []
     real_compute = AttentionEngine.compute
-    monkeypatch.setattr(AttentionEngine, "compute", lambda self, *a, **k: computes.append(a) or real_compute(self, *a, **k))
+    monkeypatch.setattr(AttentionEngine, "compute",
+                        lambda self, *a, **k: computes.append(a) or real_compute(self, *a, **k))
     real_mirror = type(window.controls)._on_state_change
-    monkeypatch.setattr(window.controls, "_on_state_change", lambda f: mirrors.append(f) or real_mirror(window.controls, f))
+    monkeypatch.setattr(window.controls, "_on_state_change",
+                        lambda f: mirrors.append(f) or real_mirror(window.controls, f))
     real_notices = window.controls.show_notices
     monkeypatch.setattr(window.controls, "show_notices", lambda *a: notices.append(a) or real_notices(*a))
     window.state.changed.disconnect(real_mirror.__get__(window.controls))

@@ -107,5 +107,6 @@ def test_a_model_session_reopens_the_model(window, qtbot, gpt2_dir, tmp_path):
     assert window.open_session_file(str(path))
     settle(window, qtbot)
     assert window.state.is_model and window.state.layer == 1 and window.state.regroup_heads == 2
-    assert window.caption() == ("model=tiny-gpt2 · layer=1 · h=%d · d_model=%d · n=%d · regrouped into h'=2"
-                                % (window.state.info.n_heads, window.state.info.d_model, window.state.n_tokens))
+    info = window.state.info
+    assert window.caption() == (f"model=tiny-gpt2 · layer=1 · h={info.n_heads} · d_model={info.d_model} · "
+                                f"n={window.state.n_tokens} · regrouped into h'=2")
