@@ -1,4 +1,5 @@
 """The grid of per-head attention matrices with one shared colour bar."""
+
 from __future__ import annotations
 
 import math
@@ -15,11 +16,6 @@ from ..engine import Trace
 from .grid import grid_columns
 from .matrix_plot import FastImageItem, argb_pixels, argb_words, token_axes
 from .style import AXIS_HEIGHT, AXIS_WIDTH, WEIGHTS_CMAP, colormap, label_extent, lut, steady_top, tick_font
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("HeadsView", text)
-
 
 GAP_PX = 10.0  # between panels, on screen
 TITLE_PX = 18.0  # the band above each panel that holds its title
@@ -154,8 +150,13 @@ class HeadsView(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("heads_view")
-        self.setToolTip(tr("Attention weights of every head: row = query token, column = key token.\n"
-                           "Hover a cell to read it; click a head to enlarge it (click again or Esc to go back)."))
+        self.setToolTip(
+            QCoreApplication.translate(
+                "HeadsView",
+                "Attention weights of every head: row = query token, column = key token.\n"
+                "Hover a cell to read it; click a head to enlarge it (click again or Esc to go back).",
+            )
+        )
         self._lut = lut(WEIGHTS_CMAP)
         self._argb = argb_words(self._lut)
         self.plot = pg.PlotItem(axisItems=token_axes())
@@ -172,8 +173,14 @@ class HeadsView(pg.GraphicsLayoutWidget):
             ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # redrawn only when its ticks change
         self.plot.getAxis("left").setWidth(AXIS_WIDTH)
         self.plot.getAxis("bottom").setHeight(AXIS_HEIGHT)
-        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=colormap(WEIGHTS_CMAP), interactive=False,
-                                        width=14, label=tr("attention weight"), colorMapMenu=False)
+        self.colorbar = pg.ColorBarItem(
+            values=(0.0, 1.0),
+            colorMap=colormap(WEIGHTS_CMAP),
+            interactive=False,
+            width=14,
+            label=QCoreApplication.translate("HeadsView", "attention weight"),
+            colorMapMenu=False,
+        )
         self.colorbar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.ci.addItem(self.plot, row=0, col=0)
         self.ci.addItem(self.colorbar, row=0, col=1)
@@ -230,7 +237,11 @@ class HeadsView(pg.GraphicsLayoutWidget):
             elif k >= len(shown) and image in in_view:
                 self.plot.removeItem(image)
         self.images = self._pool[: len(shown)]
-        title = tr("Head {0} (click to return to all heads)") if self.focused is not None else tr("Head {0}")
+        title = (
+            QCoreApplication.translate("HeadsView", "Head {0} (click to return to all heads)")
+            if self.focused is not None
+            else QCoreApplication.translate("HeadsView", "Head {0}")
+        )
         self.titles = [PanelTitle(title.format(head + 1)) for head in shown]
         self._tick_key = None
 
@@ -249,8 +260,9 @@ class HeadsView(pg.GraphicsLayoutWidget):
         if key == self._tick_key:
             return
         self._tick_key = key
-        m = self.mosaic = Mosaic.fit(len(tokens), len(self._shown), self._columns(len(self._shown)),
-                                     vb.width(), vb.height())
+        m = self.mosaic = Mosaic.fit(
+            len(tokens), len(self._shown), self._columns(len(self._shown)), vb.width(), vb.height()
+        )
         for k, (image, title) in enumerate(zip(self.images, self.titles)):
             x0, y0 = m.origin(k)
             image.setRect(QRectF(x0, y0, m.n, m.n))
