@@ -31,6 +31,14 @@ class SourceInfo:
     # settings keys the source fixes (a model's d_model, heads, seed, ...); the controls say so
     fixed: tuple[str, ...] = ()
     family: str = ""  # "bert", "gpt2", "llama", "toy" for models
+    n_kv_heads: int = 0  # key/value heads when grouped (grouped-query attention); 0: one per head
+
+    def kv_groups(self) -> list[list[int]]:
+        """The query heads (0-based) that share each key/value head; [] without grouping."""
+        if not self.n_kv_heads or self.n_kv_heads == self.n_heads:
+            return []
+        per = self.n_heads // self.n_kv_heads
+        return [list(range(g * per, (g + 1) * per)) for g in range(self.n_kv_heads)]
 
 
 class AttentionSource(ABC):

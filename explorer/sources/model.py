@@ -43,7 +43,8 @@ class ModelSource(AttentionSource):
     def info(self, settings: Settings) -> SourceInfo:
         i = self.model.info
         return SourceInfo(kind="model", name=i.name, ref=i.path, n_layers=i.n_layers, n_heads=i.n_heads,
-                          d_model=i.d_model, causal=i.causal, fixed=MODEL_FIXED, family=i.family)
+                          d_model=i.d_model, causal=i.causal, fixed=MODEL_FIXED, family=i.family,
+                          n_kv_heads=i.n_kv_heads)
 
     def tokenize(self, text: str) -> list[str]:
         return self.model.tokenize(text)[0]

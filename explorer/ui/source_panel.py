@@ -160,6 +160,13 @@ class SourcePanel(QWidget):
                 "{0}: {1} layers × {2} heads, d_model = {3}. d_model, the heads, the seed and the options are "
                 "fixed by the trained model; the text and the token slider work as before.").format(
                 info.name, info.n_layers, info.n_heads, info.d_model))
+            groups = info.kv_groups()
+            if groups:  # grouped-query attention: say which key/value head each query head reads
+                parts = [self.tr("heads {0}–{1} use K/V {2}").format(g[0] + 1, g[-1] + 1, k + 1)
+                         for k, g in enumerate(groups)]
+                self.fixed_label.setText(self.fixed_label.text() + " " + self.tr(
+                    "{0} query heads share {1} key/value heads: {2}.").format(
+                    info.n_heads, len(groups), "; ".join(parts)))
             self.fixed_label.show()
 
     def show_progress(self, done: int, total: int, what: str) -> None:

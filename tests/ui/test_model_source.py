@@ -110,3 +110,20 @@ def test_a_model_session_reopens_the_model(window, qtbot, gpt2_dir, tmp_path):
     info = window.state.info
     assert window.caption() == (f"model=tiny-gpt2 · layer=1 · h={info.n_heads} · d_model={info.d_model} · "
                                 f"n={window.state.n_tokens} · regrouped into h'=2")
+
+
+def test_grouped_kv_heads_are_named(window, qtbot, tmp_path):
+    from causal_fixtures import build_llama_gguf
+
+    path = tmp_path / "tiny-llama.gguf"
+    build_llama_gguf(path)
+    window.state.set_text(TEXT)
+    window.open_model(str(path))
+    settle(window, qtbot)
+    info = window.state.info
+    assert window.state.is_model and info.n_kv_heads and info.n_heads > info.n_kv_heads
+    per = info.n_heads // info.n_kv_heads
+    text = window.source_panel.fixed_label.text()
+    assert f"heads 1–{per} use K/V 1" in text and f"share {info.n_kv_heads} key/value heads" in text
+    # the grid shows every query head; heads of one group share K but not Q
+    assert len(window.heads_view.images) == info.n_heads
