@@ -267,7 +267,11 @@ def _export(args) -> None:
             from explorer.ui.export import export_figure  # Qt: only for figures
         except ImportError as e:
             raise ExportError(f"Figure export ({suffix}) is not available: {e}.") from e
+        from .ui.figures.layout import ensure_app
+        from .ui.i18n import install_language
 
+        ensure_app()  # headless QApplication, then the language of the titles and captions
+        install_language(args.lang or "en")
         export_figure(pair, out, view=args.view, stage=args.stage, scale=args.scale, caption=caption)
 
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .cache import ByteBudget, ByteLRU
 from .config import MAX_TOKENS, AttentionConfig
@@ -35,19 +36,19 @@ class _SeededMatrix:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def __set_name__(self, owner, attr: str) -> None:
+    def __set_name__(self, owner: type, attr: str) -> None:
         self.slot = "_" + attr
 
-    def __get__(self, obj, owner=None):
+    def __get__(self, obj: Trace | None, owner: type | None = None) -> np.ndarray | None:
         if obj is None:
             return None  # the dataclass default
-        value = obj.__dict__.get(self.slot)
+        value: np.ndarray | None = obj.__dict__.get(self.slot)
         if value is None:
             value = projection_matrix(obj.config.seed, self.name, obj.config.d_model)
             obj.__dict__[self.slot] = value
         return value
 
-    def __set__(self, obj, value) -> None:
+    def __set__(self, obj: Trace, value: np.ndarray | None) -> None:
         obj.__dict__[self.slot] = value
 
 
@@ -182,7 +183,7 @@ def stable_softmax(masked_scores: np.ndarray) -> np.ndarray:
 
     Every row must have a finite entry (each query may always see itself), so the row max is
     finite, the max entry becomes exp(0) = 1 and the sum is >= 1: no NaN, no inf, no 0/0."""
-    w = masked_scores - masked_scores.max(axis=-1, keepdims=True)  # (..., n, n), <= 0
+    w: NDArray[np.float64] = masked_scores - masked_scores.max(axis=-1, keepdims=True)  # (..., n, n), <= 0
     with np.errstate(under="ignore"):
         np.exp(w, out=w)
     _normalise_rows(w)
@@ -262,13 +263,14 @@ class _LazyV:
     __slots__ = ("_x", "_w_v", "_known", "_parent", "_n", "_stats", "_value")
 
     def __init__(self, x: np.ndarray | None, w_v: Callable[[], np.ndarray] | None, known: np.ndarray | None = None,
-                 parent: _LazyV | None = None, n: int = 0, stats: dict | None = None) -> None:
+                 parent: _LazyV | None = None, n: int = 0, stats: dict[str, int] | None = None) -> None:
         self._x, self._w_v, self._known, self._parent, self._n = x, w_v, known, parent, n
         self._stats = stats  # the engine's counters: "v_rows_computed"
         self._value: np.ndarray | None = None
 
     @classmethod
-    def extending(cls, x: np.ndarray, w_v: Callable[[], np.ndarray], earlier: _LazyV, p: int, stats: dict) -> _LazyV:
+    def extending(cls, x: np.ndarray, w_v: Callable[[], np.ndarray], earlier: _LazyV, p: int,
+                  stats: dict[str, int]) -> _LazyV:
         """For x whose first p rows are those of ``earlier``'s: reuse its projected rows if it has
         them (arrays only are kept, never ``earlier`` itself)."""
         known = earlier._value[:p] if earlier._value is not None and p else None
@@ -284,6 +286,7 @@ class _LazyV:
             if self._parent is not None:
                 value = self._parent()[: self._n]
             else:
+                assert self._x is not None and self._w_v is not None  # made from x (not a parent), not yet projected
                 p = 0 if self._known is None else len(self._known)
                 rest = self._x[p:] @ self._w_v()  # (n - p, d_model) @ (d_model, d_model)
                 if self._stats is not None:
@@ -340,12 +343,19 @@ class AttentionEngine:
 
     def __init__(self, max_traces: int = 8, budget: ByteBudget | None = None) -> None:
         self.budget = budget
-        self._pos = ByteLRU(budget, max_entries=8)
-        self._last = ByteLRU(budget, max_entries=4)
-        self._scores = ByteLRU(budget, max_entries=6)
-        self._traces = ByteLRU(budget, max_entries=max_traces)
-        self._w_cache = ByteLRU(budget, max_entries=8)
-        self._causal = ByteLRU(budget, max_entries=4)
+        # d_model -> the positional table
+        self._pos: ByteLRU[int, np.ndarray] = ByteLRU(budget, max_entries=8)
+        # (seed, d_model, positional) -> (tokens, x, x @ [W_Q | W_K], V source)
+        self._last: ByteLRU[tuple[int, int, str], tuple[tuple[str, ...], np.ndarray, np.ndarray, _LazyV]] = ByteLRU(
+            budget, max_entries=4)
+        # ((seed, d_model, positional), n_heads) -> (tokens, raw scores)
+        self._scores: ByteLRU[tuple[tuple[int, int, str], int], tuple[tuple[str, ...], NDArray[np.float64]]] = ByteLRU(
+            budget, max_entries=6)
+        self._traces: ByteLRU[tuple[AttentionConfig, tuple[str, ...]], Trace] = ByteLRU(budget, max_entries=max_traces)
+        # (seed, d_model, "qk" | "v") -> [W_Q | W_K] or W_V
+        self._w_cache: ByteLRU[tuple[int, int, str], np.ndarray] = ByteLRU(budget, max_entries=8)
+        # n -> the (n, n) float causal mask
+        self._causal: ByteLRU[int, np.ndarray] = ByteLRU(budget, max_entries=4)
         self._max_traces = max_traces
         self.stats = {"trace_hits": 0, "projection_rows_computed": 0, "v_rows_computed": 0,
                       "scores_computed": 0, "scores_summed": 0}
@@ -361,7 +371,7 @@ class AttentionEngine:
 
     # 1) + 2): x and the Q and K projections side by side, (n, d_model) and (n, 2 * d_model);
     # V comes from a _LazyV, projected when something first reads it
-    def _projections(self, cfg: AttentionConfig, tokens: list[str]):
+    def _projections(self, cfg: AttentionConfig, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, _LazyV]:
         """Rows are per token and position, so the rows of the longest common prefix with the
         last sequence at these sizes are reused and only the rest is projected, in one product."""
         d, n = cfg.d_model, len(tokens)
@@ -379,6 +389,7 @@ class AttentionEngine:
         qk_new = x_new @ self._w_qk(cfg)  # (n - p, d_model) @ (d_model, 2 * d_model)
         self.stats["projection_rows_computed"] += n - p
         if p:
+            assert last is not None  # p > 0 only after a last sequence
             x = np.concatenate([last[1][:p], x_new])  # (n, d_model)
             qk = np.concatenate([last[2][:p], qk_new])  # (n, 2 * d_model)
         else:
@@ -387,7 +398,11 @@ class AttentionEngine:
         def w_v() -> np.ndarray:  # W_V is generated only if V is ever read
             return self._w_v(cfg)
 
-        v = _LazyV.extending(x, w_v, last[3], p, self.stats) if p else _LazyV(x, w_v, stats=self.stats)
+        if p:
+            assert last is not None  # p > 0 only after a last sequence
+            v = _LazyV.extending(x, w_v, last[3], p, self.stats)
+        else:
+            v = _LazyV(x, w_v, stats=self.stats)
         # accounted with the V projection it may make: (n, d_model) more
         self._last.put(key, (tuple(tokens), x, qk, v), x.nbytes + qk.nbytes + x.nbytes + 64 * n)
         return x, qk, v
@@ -421,7 +436,7 @@ class AttentionEngine:
     def _raw_scores(self, cfg: AttentionConfig, tokens: list[str], q: np.ndarray, k: np.ndarray) -> np.ndarray:
         n, h = len(tokens), cfg.n_heads
         base = (cfg.seed, cfg.d_model, cfg.positional)
-        finer = None
+        finer: tuple[int, NDArray[np.float64]] | None = None  # (head count, its scores)
         for (b, c_h), (c_tokens, c_scores) in reversed(self._scores.items()):
             if b != base or c_h % h or _common_prefix(c_tokens, tokens) != n:
                 continue
@@ -433,7 +448,7 @@ class AttentionEngine:
             c_h, c_scores = finer
             # sum each group of c_h / h consecutive heads: (c_h, n, n) -> (h, c_h/h, n, n) -> (h, n, n)
             block = c_scores[:, :n, :n]
-            scores = block.reshape(h, c_h // h, n, n).sum(axis=1) if c_h // h > 1 else block.copy()
+            scores: np.ndarray = block.reshape(h, c_h // h, n, n).sum(axis=1) if c_h // h > 1 else block.copy()
             self.stats["scores_summed"] += 1
         else:
             scores = q @ k.transpose(0, 2, 1)  # (h, n, d_k) @ (h, d_k, n) -> (h, n, n)

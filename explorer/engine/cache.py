@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Hashable
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
@@ -29,7 +30,7 @@ DEFAULT_MAX_BYTES = _default_max_bytes()
 ENTRY_OVERHEAD = 200  # bytes for the dictionaries' slots and the key of one entry
 
 
-def nbytes_of(value) -> int:
+def nbytes_of(value: object) -> int:
     """The bytes of the arrays in ``value`` (an array, or tuples/lists of them; other objects
     count as ENTRY_OVERHEAD, strings as their length)."""
     if isinstance(value, np.ndarray):
@@ -47,16 +48,16 @@ class ByteBudget:
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.max_bytes = int(max_bytes)
         self.used = 0
-        self._order: OrderedDict[tuple[int, Hashable], tuple[ByteLRU, int]] = OrderedDict()
+        self._order: OrderedDict[tuple[int, Hashable], tuple[ByteLRU[Any, Any], int]] = OrderedDict()
         self.evictions = 0
 
     def __len__(self) -> int:
         return len(self._order)
 
-    def _touch(self, cache: ByteLRU, key: Hashable) -> None:
+    def _touch(self, cache: ByteLRU[Any, Any], key: Hashable) -> None:
         self._order.move_to_end((id(cache), key))
 
-    def _add(self, cache: ByteLRU, key: Hashable, nbytes: int) -> None:
+    def _add(self, cache: ByteLRU[Any, Any], key: Hashable, nbytes: int) -> None:
         slot = (id(cache), key)
         self._order[slot] = (cache, nbytes)
         self._order.move_to_end(slot)
@@ -67,7 +68,7 @@ class ByteBudget:
             owner._data.pop(old_key, None)
             self.evictions += 1
 
-    def _remove(self, cache: ByteLRU, key: Hashable) -> None:
+    def _remove(self, cache: ByteLRU[Any, Any], key: Hashable) -> None:
         entry = self._order.pop((id(cache), key), None)
         if entry is not None:
             self.used -= entry[1]
@@ -90,15 +91,19 @@ class ByteBudget:
 
 DEFAULT_BUDGET = ByteBudget()
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+T = TypeVar("T")
 
-class ByteLRU:
+
+class ByteLRU(Generic[K, V]):
     """A least-recently-used mapping whose entries count against a ``ByteBudget``. Optionally
     also bounded by ``max_entries`` (for caches whose entries are useful only a few at a time)."""
 
     def __init__(self, budget: ByteBudget | None = None, max_entries: int | None = None) -> None:
         self.budget = budget if budget is not None else DEFAULT_BUDGET
         self.max_entries = max_entries
-        self._data: OrderedDict[Hashable, object] = OrderedDict()  # least recently used first
+        self._data: OrderedDict[K, V] = OrderedDict()  # least recently used first
 
     def __len__(self) -> int:
         return len(self._data)
@@ -106,16 +111,22 @@ class ByteLRU:
     def __contains__(self, key: Hashable) -> bool:
         return key in self._data
 
-    def get(self, key: Hashable, default=None):
+    @overload
+    def get(self, key: K) -> V | None: ...
+
+    @overload
+    def get(self, key: K, default: T) -> V | T: ...
+
+    def get(self, key: K, default: object = None) -> object:
         """The value for ``key`` (now the most recently used), or ``default``."""
-        value = self._data.get(key, _MISSING)
+        value: object = self._data.get(key, _MISSING)
         if value is _MISSING:
             return default
         self._data.move_to_end(key)
         self.budget._touch(self, key)
         return value
 
-    def put(self, key: Hashable, value, nbytes: int | None = None):
+    def put(self, key: K, value: V, nbytes: int | None = None) -> V:
         """Keep ``value`` under ``key`` as the most recently used entry, ``nbytes`` in size
         (``nbytes_of(value)`` if not given); returns ``value``."""
         size = (nbytes_of(value) if nbytes is None else int(nbytes)) + ENTRY_OVERHEAD
@@ -130,12 +141,12 @@ class ByteLRU:
                 self.pop(self._oldest_key())
         return value
 
-    def size_of(self, key: Hashable) -> int:
+    def size_of(self, key: K) -> int:
         """The bytes ``key``'s entry is accounted at (0 if it is not kept)."""
         entry = self.budget._order.get((id(self), key))
         return 0 if entry is None else entry[1]
 
-    def resize(self, key: Hashable, nbytes: int) -> None:
+    def resize(self, key: K, nbytes: int) -> None:
         """Account ``key``'s entry at ``nbytes`` now (it grew or shrank); entries are dropped,
         least recently used first, if the budget is passed. The entry keeps its place in the order."""
         slot = (id(self), key)
@@ -147,16 +158,22 @@ class ByteLRU:
         self.budget.used += size - entry[1]
         self.budget.resize(self.budget.max_bytes)
 
-    def pop(self, key: Hashable, default=None):
+    @overload
+    def pop(self, key: K) -> V | None: ...
+
+    @overload
+    def pop(self, key: K, default: T) -> V | T: ...
+
+    def pop(self, key: K, default: object = None) -> object:
         if key not in self._data:
             return default
         self.budget._remove(self, key)
         return self._data.pop(key)
 
-    def _oldest_key(self) -> Hashable:
+    def _oldest_key(self) -> K:
         return next(iter(self._data))
 
-    def items(self) -> list[tuple[Hashable, object]]:
+    def items(self) -> list[tuple[K, V]]:
         """(key, value) pairs, least recently used first (a snapshot; safe to modify the cache while looping)."""
         return list(self._data.items())
 

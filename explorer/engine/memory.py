@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+from collections.abc import Callable
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -18,7 +19,7 @@ def tune_allocator() -> bool:
     """Return True if glibc accepted the settings."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        mallopt: Callable[[int, int], int] = libc.mallopt  # int mallopt(int param, int value)
     except (OSError, AttributeError):
         return False
     ok = mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 1

@@ -4,20 +4,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .attention import Trace, TracePair
 
 
-def _xlogx(p: np.ndarray) -> np.ndarray:
+def _xlogx(p: NDArray[np.float64]) -> NDArray[np.float64]:
     """p * log2(p) with 0 log 0 = 0."""
     logs = np.zeros_like(p)
     np.log2(p, out=logs, where=p > 0)
     return p * logs
 
 
-def row_entropy_bits(weights: np.ndarray) -> np.ndarray:
+def row_entropy_bits(weights: NDArray[np.float64]) -> NDArray[np.float64]:
     """(..., n, n) -> (..., n): the Shannon entropy of each row, in bits."""
-    return -_xlogx(weights).sum(axis=-1)
+    bits: NDArray[np.float64] = -_xlogx(weights).sum(axis=-1)
+    return bits
 
 
 def entropy(trace: Trace) -> tuple[np.ndarray, np.ndarray]:
@@ -33,20 +35,22 @@ def entropy(trace: Trace) -> tuple[np.ndarray, np.ndarray]:
     return bits.mean(axis=1), np.clip(norm.mean(axis=1), 0.0, 1.0)
 
 
-def attention_distance(trace: Trace) -> np.ndarray:
+def attention_distance(trace: Trace) -> NDArray[np.float64]:
     """Per-head mean |i - j| weighted by attention, in tokens: (h,)."""
     idx = np.arange(trace.n)
     dist = np.abs(idx[:, None] - idx[None, :])  # (n, n)
-    return (trace.weights * dist).sum(axis=-1).mean(axis=-1)
+    mean_dist: NDArray[np.float64] = (trace.weights * dist).sum(axis=-1).mean(axis=-1)
+    return mean_dist
 
 
-def js_divergence(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+def js_divergence(p: NDArray[np.float64], q: NDArray[np.float64]) -> NDArray[np.float64]:
     """Jensen-Shannon divergence in bits (0..1) between distributions on the last axis:
     JS(p, q) = H((p + q) / 2) - (H(p) + H(q)) / 2."""
     h_m = -_xlogx(0.5 * (p + q)).sum(axis=-1)
     h_p = -_xlogx(p).sum(axis=-1)
     h_q = -_xlogx(q).sum(axis=-1)
-    return np.clip(h_m - 0.5 * (h_p + h_q), 0.0, 1.0)
+    js: NDArray[np.float64] = np.clip(h_m - 0.5 * (h_p + h_q), 0.0, 1.0)
+    return js
 
 
 def head_diversity(trace: Trace) -> np.ndarray:

@@ -29,6 +29,7 @@ import hashlib
 import math
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .cache import ByteLRU
 
@@ -42,8 +43,8 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _LOW32 = np.uint64(0xFFFFFFFF)
 
-_matrices = ByteLRU()
-_vectors = ByteLRU()
+_matrices: ByteLRU[tuple[int, str, int], NDArray[np.float64]] = ByteLRU()  # (seed, name, n_tiles)
+_vectors: ByteLRU[tuple[int, str, int], NDArray[np.float64]] = ByteLRU()  # (seed, token, n_tiles)
 
 
 def token_id(token: str) -> int:
@@ -106,7 +107,8 @@ def stream_normals(keys: np.ndarray, length: int) -> np.ndarray:
     counters = np.arange(1, pairs + 1, dtype=np.uint64) * _GAMMA  # (pairs,) wrapping
     z = keys.astype(np.uint64)[:, None] + counters[None, :]  # (m, 1) + (1, pairs) -> (m, pairs), wrapping
     z = splitmix64(z)
-    halves = np.empty((len(keys), pairs, 2), dtype=np.uint32)  # word c -> numbers 2c (high half), 2c + 1 (low)
+    # word c -> numbers 2c (high half), 2c + 1 (low)
+    halves: NDArray[np.uint32] = np.empty((len(keys), pairs, 2), dtype=np.uint32)
     halves[:, :, 0] = z >> np.uint64(32)
     halves[:, :, 1] = z  # the low 32 bits
     halves = halves.reshape(len(keys), 2 * pairs)  # (m, pairs, 2) -> (m, 2 * pairs)

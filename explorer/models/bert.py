@@ -205,6 +205,17 @@ class BertModel(Model):
 
     def run(self, text: str, progress: Progress | None = None, cancelled: Cancelled | None = None) -> ModelRun:
         tokens, ids = self.tokenize(text)
+        return self._run(tokens, ids, progress, cancelled)
+
+    def run_ids(self, ids: list[int], progress: Progress | None = None,
+                cancelled: Cancelled | None = None) -> ModelRun:
+        """The forward pass over token ids (e.g. the first n of a text's, for the token slider)."""
+        ids = [int(i) for i in ids][:MAX_MODEL_TOKENS]
+        tokens = [self._tokenizer.id_to_token(i) or "[UNK]" for i in ids]
+        return self._run(tokens, ids, progress, cancelled)
+
+    def _run(self, tokens: list[str], ids: list[int], progress: Progress | None,
+             cancelled: Cancelled | None) -> ModelRun:
         n = len(ids)
         d, h = self.info.d_model, self.info.n_heads
         d_k = d // h

@@ -217,6 +217,13 @@ class GPT2Model(Model):
 
     def run(self, text: str, progress: Progress | None = None, cancelled: Cancelled | None = None) -> ModelRun:
         tokens, ids = self.tokenize(text)
+        return self.run_ids(ids, progress, cancelled)
+
+    def run_ids(self, ids: list[int], progress: Progress | None = None,
+                cancelled: Cancelled | None = None) -> ModelRun:
+        """The forward pass over token ids (the first n of a text's, or the induction probe's)."""
+        ids = [int(i) for i in ids][:min(MAX_MODEL_TOKENS, self._wpe.shape[0])]
+        tokens = [self.token_text(i) for i in ids]
         if not ids:
             raise ModelError("There is no text to run: type at least one word.")
         if max(ids) >= self._wte.shape[0]:

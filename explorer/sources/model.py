@@ -39,6 +39,7 @@ class ModelSource(AttentionSource):
         self._runs: OrderedDict[tuple[str, int | None], ModelRun] = OrderedDict()
         self._lock = threading.Lock()
         self._max_runs = max_runs
+        self._probe: np.ndarray | None = None
 
     def info(self, settings: Settings) -> SourceInfo:
         i = self.model.info
@@ -99,6 +100,29 @@ class ModelSource(AttentionSource):
         run = self.run(text, settings)
         layer = max(0, min(int(layer), self.model.info.n_layers - 1))
         return TracePair(run.layer(layer), regrouped_trace(run, layer, regroup_heads))
+
+    PROBE_LENGTH = 50  # tokens of the random sequence the induction probe repeats
+
+    def induction_probe(self, cancelled: object = None) -> np.ndarray | None:
+        """(n_layers, n_heads) induction scores on a random token sequence repeated twice, as in
+        TransformerLens's head detector: each query in the second copy should attend to the token
+        right after its earlier occurrence. Causal models with ``run_ids`` only; cached."""
+        if self._probe is not None:
+            return self._probe
+        run_ids = getattr(self.model, "run_ids", None)
+        if not self.model.info.causal or not callable(run_ids):
+            return None
+        from ..headscores import induction
+
+        vocab = self.model.info.vocab_size
+        rng = np.random.default_rng(0)
+        seq = rng.integers(min(100, vocab // 4), vocab, size=self.PROBE_LENGTH).tolist()
+        run = run_ids(seq + seq)
+        ids = [str(i) for i in run.ids]  # token identity by id (BOS, if any, is its own id)
+        w = run.weights
+        self._probe = np.array([[induction(w[layer, h], ids) for h in range(w.shape[1])]
+                                for layer in range(w.shape[0])])
+        return self._probe
 
     def layer_weights(self, text: str, settings: Settings) -> np.ndarray:
         return self.run(text, settings).weights

@@ -16,6 +16,13 @@ SYMBOLS = "abcdefghijklmnopqrstuvwxyz"
 DEFAULT_VOCAB = 16
 DEFAULT_N = 8
 
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name pyside6-lupdate looks for
+    """Marks a task title for translation (context "Tasks") without importing Qt; the UI shows it
+    with QCoreApplication.translate("Tasks", task.title)."""
+    return text
+
+
 # make(tokens (B, n)) -> {target name: (B, n) token ids, IGNORE where nothing is asked}
 Targets = Callable[[IntArray], dict[str, IntArray]]
 
@@ -65,7 +72,7 @@ _FIELD_NAMES_ZH = {2: "两", 3: "三", 4: "四"}
 
 TASKS: dict[str, Task] = {
     "prev-next": Task(
-        "prev-next", "Previous and next token", ("prev", "next"), False,
+        "prev-next", QT_TRANSLATE_NOOP("Tasks", "Previous and next token"), ("prev", "next"), False,
         "Every position must output two tokens at once: the one just before it and the one just after "
         "it (the sequence wraps around). One attention head produces a single weighted average of the "
         "value vectors, so it has to choose: it looks mostly at one neighbour and gets that target right, "
@@ -79,7 +86,7 @@ TASKS: dict[str, Task] = {
         _prev_next,
     ),
     "prev": Task(
-        "prev", "Previous token (control)", ("prev",), True,
+        "prev", QT_TRANSLATE_NOOP("Tasks", "Previous token (control)"), ("prev",), True,
         "A control experiment: every position outputs only the token just before it, with a causal mask "
         "(each token may look only at itself and earlier tokens). One attention pattern is all this needs, "
         "so a single head solves it as well as two or four heads. Multi-head attention is not magic: more "
@@ -91,7 +98,7 @@ TASKS: dict[str, Task] = {
         (1, 2),
     ),
     "max": Task(
-        "max", "Largest token (attention by content)", ("max",), False,
+        "max", QT_TRANSLATE_NOOP("Tasks", "Largest token (attention by content)"), ("max",), False,
         "Every position outputs the largest token of the sequence (letters in alphabetical order). "
         "Where to look now depends on what the tokens are, not where they are: the query and key "
         "vectors learn a direction that measures 'how late in the alphabet', and the softmax turns "
@@ -106,11 +113,17 @@ TASKS: dict[str, Task] = {
     ),
 }
 
+_FIELD_TITLES = {
+    2: QT_TRANSLATE_NOOP("Tasks", "Read 2 fields of a record"),
+    3: QT_TRANSLATE_NOOP("Tasks", "Read 3 fields of a record"),
+    4: QT_TRANSLATE_NOOP("Tasks", "Read 4 fields of a record"),
+}
+
 for _k in (2, 3, 4):
     _needed = "two heads" if _k == 2 else "four heads (d_model = 32 cannot be split into three)"
     _needed_zh = "两个头" if _k == 2 else "四个头（d_model = 32 无法平均分成三份）"
     TASKS[f"fields-{_k}"] = Task(
-        f"fields-{_k}", f"Read {_k} fields of a record", tuple(f"field{j + 1}" for j in range(_k)), False,
+        f"fields-{_k}", _FIELD_TITLES[_k], tuple(f"field{j + 1}" for j in range(_k)), False,
         f"The first {_k} tokens of each sequence are the fields of a record (think name, city, age); "
         f"the rest is filler. Every position must report all {_k} fields. Each field sits at a fixed "
         f"position, so each wants its own attention pattern. One head can only blend the fields into one "

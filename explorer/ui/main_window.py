@@ -516,6 +516,22 @@ class MainWindow(QMainWindow):
         i = self.tabs.currentIndex()
         return self._tab_views[i] if 0 <= i < len(self._tab_views) else []
 
+    def _probe_induction(self) -> None:
+        """Causal models: the induction column comes from a repeated random sequence, run once
+        per model in the worker."""
+        scores = self.views.get("scores")
+        source = self.state.source
+        probe = getattr(source, "induction_probe", None)
+        if scores is None or probe is None or not self.state.info.causal:
+            if scores is not None:
+                scores.set_induction_probe(None)
+            return
+        cached = getattr(source, "_probe", None)
+        if cached is not None:
+            scores.set_induction_probe(cached, source.PROBE_LENGTH)
+        elif not self.worker.busy:
+            self.worker.start(("probe", id(source)), lambda progress, cancelled: probe())
+
     def _show_dirty_views(self) -> None:
         """Registered views draw the current state when they are showing; hidden ones catch up
         when their tab is shown (they never show stale data: they draw before they are seen)."""
@@ -523,6 +539,8 @@ class MainWindow(QMainWindow):
             if name in self._dirty_views:
                 self._dirty_views.discard(name)
                 self.views[name].show_state(self)
+                if name == "scores":
+                    self._probe_induction()
 
     def _on_tab_change(self, index: int) -> None:
         for sc in self._step_keys:
@@ -677,6 +695,8 @@ class MainWindow(QMainWindow):
                 self._apply_values(values)
         elif tag[0] == "run":
             self._on_state_change(frozenset(("run",)))
+        elif tag[0] == "probe" and result is not None and tag[1] == id(self.state.source):
+            self.views["scores"].set_induction_probe(result, self.state.source.PROBE_LENGTH)
         elif tag[0] == "scores" and result is not None:
             self.views["scores"].set_average_rows(result, tag[1])
 

@@ -194,7 +194,7 @@ class TrainView(QWidget):
         tl = QVBoxLayout(task_box)
         self.task_combo = QComboBox()
         for name in TASK_NAMES:
-            self.task_combo.addItem(self.tr("{0} — {1}").format(name, get_task(name).title), name)
+            self.task_combo.addItem(self.tr("{0} — {1}").format(name, QCoreApplication.translate("Tasks", get_task(name).title)), name)
         self.task_combo.setToolTip(self.tr("What the model must learn. Each task comes with an explanation below."))
         self.task_combo.currentIndexChanged.connect(self._on_task_changed)
         tl.addWidget(self.task_combo)
@@ -694,7 +694,7 @@ class TrainView(QWidget):
         self._wait_idle()
         cfg = runs[0].cfg
         if any(r.cfg.task != cfg.task or r.cfg.d_model != cfg.d_model for r in runs):
-            raise ValueError("The files hold different tasks or widths; load models of one task and d_model.")
+            raise ValueError(self.tr("The files hold different tasks or widths; load models of one task and d_model."))
         runs = sorted({r.heads: r for r in runs}.values(), key=lambda r: r.heads)
         trainer = Trainer(cfg, tuple(r.heads for r in runs))
         for r in runs:

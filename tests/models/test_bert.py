@@ -493,3 +493,16 @@ def test_minilm_head_facts(minilm):
     # no other head of layer 1 is such a previous-token head
     others = [np.mean([w[0, h, i, i - 1] for i in range(1, n)]) for h in range(12) if h != 2]
     assert max(others) < 0.9
+
+
+def test_run_ids_equals_run_on_the_same_ids(tiny_bert_dir):
+    """The token slider runs a BERT model again on the first n ids: the same as run() there."""
+    from explorer.models import load_model
+
+    model = load_model(tiny_bert_dir)
+    full = model.run("the cat sat on the mat")
+    again = model.run_ids(full.ids)
+    assert again.tokens == full.tokens and again.ids == full.ids
+    np.testing.assert_array_equal(again.weights, full.weights)
+    part = model.run_ids(full.ids[:4])
+    assert part.tokens == full.tokens[:4] and part.weights.shape[-1] == 4

@@ -127,3 +127,24 @@ def test_grouped_kv_heads_are_named(window, qtbot, tmp_path):
     assert f"heads 1–{per} use K/V 1" in text and f"share {info.n_kv_heads} key/value heads" in text
     # the grid shows every query head; heads of one group share K but not Q
     assert len(window.heads_view.images) == info.n_heads
+
+
+def test_head_scores_use_the_induction_probe_for_causal_models(window, qtbot, gpt2_dir):
+    from explorer.headscores import induction
+
+    window.state.set_text(TEXT)
+    window.open_model(str(gpt2_dir))
+    settle(window, qtbot)
+    window.show_view("scores")
+    settle(window, qtbot)
+    scores = window.views["scores"]
+    probe = window.state.source.induction_probe()
+    assert probe is not None and probe.shape == (window.state.info.n_layers, window.state.info.n_heads)
+    # the probe is the TransformerLens score on a random sequence repeated twice, by token id
+    vocab = window.state.source.model.info.vocab_size
+    seq = np.random.default_rng(0).integers(min(100, vocab // 4), vocab, size=50).tolist()
+    run = window.state.source.model.run_ids(seq + seq)
+    ids = [str(i) for i in run.ids]
+    assert probe[1, 2] == pytest.approx(induction(run.weights[1, 2], ids), abs=1e-12)
+    shown = {(r["layer"], r["head"]): r["induction"] for r in scores.rows()}
+    assert shown[(1, 2)] == pytest.approx(probe[1, 2]) and "repeated twice" in scores.caption.text()

@@ -241,6 +241,13 @@ class HeadScoresView(QWidget):
         self._special = special_tokens
         self._score_text()
 
+    def set_induction_probe(self, scores: np.ndarray | None, length: int = 0) -> None:
+        """(layers, heads) induction scores from a repeated random sequence (TransformerLens's
+        probe); they replace the induction column of the current text's scores. None: off."""
+        self._probe = None if scores is None else np.asarray(scores, dtype=np.float64)
+        self._probe_length = length
+        self._score_text()
+
     def set_average_rows(self, rows: Sequence[headscores.ScoreRow], n_texts: int | None = None) -> None:
         """Averaged rows (headscores.average_tables) to show while the average switch is on."""
         self._average_rows = list(rows)
@@ -261,6 +268,9 @@ class HeadScoresView(QWidget):
             self._show(self._text_rows)
 
     def _show(self, rows: list[headscores.ScoreRow]) -> None:
+        probe = getattr(self, "_probe", None)
+        if probe is not None and rows and probe.shape == (rows[-1]["layer"] + 1, rows[-1]["head"] + 1):
+            rows = [{**r, "induction": float(probe[r["layer"], r["head"]])} for r in rows]  # type: ignore[typeddict-item]
         self.model.set_rows(rows)
         if not self._sized and rows:  # once: the columns' widths then stay put as values change
             self._sized = True
@@ -281,6 +291,11 @@ class HeadScoresView(QWidget):
                 self.caption.setText(self.tr("Average over the example texts."))
         else:
             self.caption.setText(self.tr("Scores of the current text, {0} tokens.").format(len(self._tokens)))
+        if getattr(self, "_probe", None) is not None:
+            self.caption.setText(self.caption.text() + " " + self.tr(
+                "Induction: on a random sequence of {0} tokens repeated twice (as TransformerLens's head "
+                "detector): the share of attention from each token of the second copy to the token that "
+                "followed its first occurrence.").format(self._probe_length))
 
     # ---- interaction ------------------------------------------------------------------------
     def _average_toggled(self, on: bool) -> None:
