@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     QSettings,
     QTranslator,
 )
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QFontInfo, QGuiApplication
 
 from ..resources_path import resource
 from ..state import NOTICE_TEXT, Notice
@@ -74,15 +74,19 @@ def sc_font_family() -> str | None:
 
 
 def apply_fonts(app: QGuiApplication) -> None:
-    """Latin text keeps the default face; Chinese falls back to a Simplified Chinese face."""
+    """Chinese characters are drawn with a Simplified Chinese face, in the window and in every
+    export: the app font becomes [the face the default font resolves to, the SC face]. Naming the
+    resolved face (not a generic alias such as "Sans Serif", which Qt would skip) keeps every
+    Latin label's metrics exactly as before."""
     family = sc_font_family()
     if family is None:
         return
     font = app.font()
-    families = [f for f in font.families() if f != family] or [font.family()]
-    font.setFamilies([*families, family])
+    if family in font.families():
+        return
+    real = QFontInfo(font).family()
+    font.setFamilies([real, family])
     app.setFont(font)
-    QFont.insertSubstitutions(font.family(), [family])
 
 
 def install_language(language: str) -> str:
