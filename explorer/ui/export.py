@@ -75,7 +75,8 @@ def _rendering_errors(what: str):
             if value is None or isinstance(value, (ExportError, KeyboardInterrupt, SystemExit)):
                 return False
             if isinstance(value, MemoryError):
-                raise ExportError(f"Not enough memory to draw {what}.") from value
+                message = QCoreApplication.translate("Export", "Not enough memory to draw {0}.")
+                raise ExportError(message.format(what)) from value
             return False
     return _Guard()
 
@@ -88,11 +89,12 @@ def export_figure(pair, path, *, view: str = "heads", stage: int = 7, scale: flo
     suffix = image_suffix(path)
     scale = check_scale(scale)
     if view not in VIEWS:
-        raise ExportError(f"Unknown view {view!r}: use one of {', '.join(VIEWS)}.")
+        raise ExportError(QCoreApplication.translate("Export", "Unknown view {0}: use one of {1}.").format(
+            repr(view), ", ".join(VIEWS)))
     if view == "step":
         check_stage(stage)
     check_target(path, force=True)  # folder exists and is writable: before the drawing work
-    with _rendering_errors("the figure"):
+    with _rendering_errors(QCoreApplication.translate("Export", "the figure")):
         data = figure_bytes(build_figure(pair, view, stage, caption=caption, widget=widget, title=title), suffix,
                             scale)
     _write_one(path, data)
@@ -110,7 +112,7 @@ def export_heads_separately(pair, folder, fmt: str = "png", *, scale: float = 2,
     h = pair.multi.n_heads
     single = _cached("head", _SingleHeadGraphics)
     files = []
-    with _rendering_errors("the heads"):
+    with _rendering_errors(QCoreApplication.translate("Export", "the heads")):
         for head, name in enumerate(head_file_names(h, fmt)):
             title = QCoreApplication.translate("Export", "Head {0} of {1}: attention weights").format(head + 1, h)
             fig = Figure(FIGURE_SIZES["head"], title, figure_caption(pair, caption), single.build(pair, head),
@@ -136,7 +138,7 @@ def export_handout(pair, path, *, scale: float = 2, caption: str | None = None) 
     scale = check_scale(scale)
     check_target(path, force=True)
     ensure_app()
-    with _rendering_errors("the handout"):
+    with _rendering_errors(QCoreApplication.translate("Export", "the handout")):
         if suffix == ".pdf":
             data = _pdf_bytes(_handout_figures(pair, caption),
                               QCoreApplication.translate("Export", "Attention, step by step"), a4=True)

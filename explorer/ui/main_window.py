@@ -505,8 +505,8 @@ class MainWindow(QMainWindow):
         run = None
         if s.is_model and s.info.causal and s.tokens and not s.pending():
             run = s.source.run(s.text, s.settings)
-        if run is None or not run.predicts:
-            self.prediction_strip.hide()
+        if run is None or not run.predicts or self.view_name_of_tab(self.tabs.currentIndex()) == "train":
+            self.prediction_strip.hide()  # nothing to predict (or the Train tab, which has its own models)
             return
         self.prediction_strip.set_predictions(run.next_tokens(10, self.prediction_strip.temperature.value()))
         self.prediction_strip.show()
@@ -545,6 +545,7 @@ class MainWindow(QMainWindow):
     def _on_tab_change(self, index: int) -> None:
         for sc in self._step_keys:
             sc.setEnabled(self.tabs.currentWidget() is self.step_view)
+        self._show_predictions()
         names = self._visible_views()
         if names:
             self.state.set_view(names[0] if index else "heads")
@@ -589,10 +590,12 @@ class MainWindow(QMainWindow):
         scores = self.views["scores"]
         options = scores.options() if hasattr(scores, "options") else {}
 
+        label = self.tr("Scoring the examples")
+
         def work(progress, cancelled):
             runs = []
             for i, text in enumerate(texts):
-                progress(i, len(texts), "Scoring the examples")
+                progress(i, len(texts), label)
                 if cancelled():
                     return None
                 tokens = source.tokenize(text)[:256]
@@ -601,7 +604,7 @@ class MainWindow(QMainWindow):
                     runs.append((source.layer_weights(text, settings), tokens))
             return average_tables(runs, **options)
 
-        self.source_panel.show_progress(0, len(texts), self.tr("Scoring the examples"))
+        self.source_panel.show_progress(0, len(texts), label)
         self.worker.start(("scores", len(texts)), work)
 
     def caption(self) -> str | None:

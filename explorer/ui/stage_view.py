@@ -433,7 +433,7 @@ class StepView(QWidget):
         table = self.drilldown_table
         fm = table.fontMetrics()
         number = fm.horizontalAdvance("−000.000") + 10  # wider numbers are elided; the tooltip is exact
-        header = max(fm.horizontalAdvance(c) for c in (*self.DRILL_COLUMNS, self.tr("head {0}").format(88),
+        header = max(fm.horizontalAdvance(c) for c in (*self.drill_columns(), self.tr("head {0}").format(88),
                                                        self.tr("single"))) + 10
         width = max(number, header, 44)
         for c in range(8):
@@ -554,7 +554,9 @@ class StepView(QWidget):
         else:
             self._dirty = True
 
-    DRILL_COLUMNS = ("q·k", "× scale", "mask", "softmax")
+    def drill_columns(self) -> tuple[str, ...]:
+        """The drill-down's column names under each head: q·k, scaled, masked, softmax."""
+        return ("q·k", self.tr("× scale"), self.tr("mask"), "softmax")
 
     def _selection(self, pair: TracePair) -> tuple[int, int]:
         """(query, head), clamped to the pair: a choice made for an older pair never reads out of range."""
@@ -575,7 +577,8 @@ class StepView(QWidget):
         i, hd = self._selection(pair)
         head_name = self.tr("head {0}").format(hd + 1)
         single = self.tr("single")
-        cols = [f"{head_name}\n{c}" for c in self.DRILL_COLUMNS] + [f"{single}\n{c}" for c in self.DRILL_COLUMNS]
+        names = self.drill_columns()
+        cols = [f"{head_name}\n{c}" for c in names] + [f"{single}\n{c}" for c in names]
         key = self.tr("key {0}: {1}")
         rows = [key.format(j, tok) for j, tok in enumerate(_elided(t.tokens))]
         self.drill_model.set_values(values, rows, t.tokens, cols)

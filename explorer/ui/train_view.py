@@ -194,7 +194,8 @@ class TrainView(QWidget):
         tl = QVBoxLayout(task_box)
         self.task_combo = QComboBox()
         for name in TASK_NAMES:
-            self.task_combo.addItem(self.tr("{0} — {1}").format(name, QCoreApplication.translate("Tasks", get_task(name).title)), name)
+            title = QCoreApplication.translate("Tasks", get_task(name).title)
+            self.task_combo.addItem(self.tr("{0} — {1}").format(name, title), name)
         self.task_combo.setToolTip(self.tr("What the model must learn. Each task comes with an explanation below."))
         self.task_combo.currentIndexChanged.connect(self._on_task_changed)
         tl.addWidget(self.task_combo)

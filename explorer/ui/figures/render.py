@@ -12,7 +12,9 @@ from .layout import Figure, _dpi
 
 def _paint_checked(painter, device_name: str) -> None:
     if not painter.isActive():
-        raise ExportError(f"Could not start drawing the {device_name}.")
+        from PySide6.QtCore import QCoreApplication
+
+        raise ExportError(QCoreApplication.translate("Export", "Could not start drawing the {0}.").format(device_name))
 
 
 def render_image(widget_or_figure, scale: float = 2):
@@ -28,7 +30,10 @@ def render_image(widget_or_figure, scale: float = 2):
         w, h = widget_or_figure.width(), widget_or_figure.height()
     img = QImage(max(1, round(w * scale)), max(1, round(h * scale)), QImage.Format.Format_ARGB32_Premultiplied)
     if img.isNull():
-        raise ExportError(f"Not enough memory for a {round(w * scale)}×{round(h * scale)} pixel image.")
+        from PySide6.QtCore import QCoreApplication
+
+        raise ExportError(QCoreApplication.translate("Export", "Not enough memory for a {0}×{1} pixel image.").format(
+            round(w * scale), round(h * scale)))
     dpm = round(_dpi() / 0.0254)
     img.setDotsPerMeterX(dpm)  # fonts in points measure as on screen (the painter does the scaling)
     img.setDotsPerMeterY(dpm)
@@ -153,7 +158,9 @@ def _pdf_bytes(figures, title: str, a4: bool = False) -> bytes:
                 painter = QPainter(writer)
                 _paint_checked(painter, "PDF")
             elif not writer.newPage():
-                raise ExportError("Could not start a new PDF page.")
+                from PySide6.QtCore import QCoreApplication
+
+                raise ExportError(QCoreApplication.translate("Export", "Could not start a new PDF page."))
             _paint_on_page(painter, writer, fig)
     finally:
         if painter is not None:
@@ -171,6 +178,9 @@ def figure_bytes(fig: Figure, suffix: str, scale: float = 2) -> bytes:
         return _svg_bytes(fig)
     if suffix == ".pdf":
         return _pdf_bytes([fig], fig.title)
-    raise ExportError(f"Unknown image type '{suffix}': use one of {', '.join(IMAGE_SUFFIXES)}.")
+    from PySide6.QtCore import QCoreApplication
+
+    raise ExportError(QCoreApplication.translate("Export", "Unknown image type '{0}': use one of {1}.").format(
+        suffix, ", ".join(IMAGE_SUFFIXES)))
 
 

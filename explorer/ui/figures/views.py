@@ -76,7 +76,8 @@ def _new_stage_graphics():
     try:
         from ..stage_view import StageGraphics
     except ImportError as e:
-        raise ExportError(f"The step-through view is not available: {e}.") from e
+        message = QCoreApplication.translate("Export", "The step-through view is not available: {0}.")
+        raise ExportError(message.format(e)) from e
     return StageGraphics()
 
 
@@ -163,7 +164,7 @@ def widget_figure(ctx: FigureContext) -> Figure:
     """A view exported as it is drawn in the window (title, caption and tokens around it)."""
     widget = ctx.widget
     if widget is None:
-        raise ExportError("This view can only be exported from the window.")
+        raise ExportError(QCoreApplication.translate("Export", "This view can only be exported from the window."))
     return Figure(FIGURE_SIZES["widget"], ctx.title, figure_caption(ctx.pair, ctx.caption), lambda w, h: widget,
                   tokens=tokens_line(ctx.pair), fixed_graphics=True)
 
@@ -174,7 +175,8 @@ def build_figure(pair: TracePair, view: str = "heads", stage: int = 7, *, captio
     ensure_app()
     spec = VIEWS.get(view)
     if spec is None:
-        raise ExportError(f"Unknown view {view!r}: use one of {', '.join(VIEWS)}.")
+        raise ExportError(QCoreApplication.translate("Export", "Unknown view {0}: use one of {1}.").format(
+            repr(view), ", ".join(VIEWS)))
     ctx = FigureContext(pair, caption, stage, widget, title)
     build = spec.load("figure") if spec.figure else widget_figure
     return build(ctx)

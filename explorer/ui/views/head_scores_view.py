@@ -6,7 +6,15 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +31,17 @@ from ... import headscores
 from ..style import WEIGHTS_CMAP, lut
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value a column sorts by
+
+
+def pattern_name(pattern: str) -> str:
+    """A pattern class of headscores.PATTERN_CLASSES in the UI language."""
+    names = {
+        "vertical": QCoreApplication.translate("HeadScoresView", "vertical"),
+        "diagonal": QCoreApplication.translate("HeadScoresView", "diagonal"),
+        "block": QCoreApplication.translate("HeadScoresView", "block"),
+        "heterogeneous": QCoreApplication.translate("HeadScoresView", "heterogeneous"),
+    }
+    return names.get(pattern, pattern)
 
 
 class HeadScoresModel(QAbstractTableModel):
@@ -74,6 +93,8 @@ class HeadScoresModel(QAbstractTableModel):
         name = self.columns[index.column()]
         v = self.value(index.row(), index.column())
         if role == Qt.ItemDataRole.DisplayRole:
+            if name == "pattern":
+                return pattern_name(str(v))
             return f"{v:.2f}" if isinstance(v, float) else str(v)
         if role == SORT_ROLE:
             return v
