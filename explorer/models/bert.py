@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..engine.attention import stable_softmax
+from ..engine.blas import single_threaded_blas
 from .base import (
     MAX_MODEL_TOKENS,
     Cancelled,
@@ -205,14 +206,16 @@ class BertModel(Model):
 
     def run(self, text: str, progress: Progress | None = None, cancelled: Cancelled | None = None) -> ModelRun:
         tokens, ids = self.tokenize(text)
-        return self._run(tokens, ids, progress, cancelled)
+        with single_threaded_blas():  # small products: two BLAS threads mostly wait for each other
+            return self._run(tokens, ids, progress, cancelled)
 
     def run_ids(self, ids: list[int], progress: Progress | None = None,
                 cancelled: Cancelled | None = None) -> ModelRun:
         """The forward pass over token ids (e.g. the first n of a text's, for the token slider)."""
         ids = [int(i) for i in ids][:MAX_MODEL_TOKENS]
         tokens = [self._tokenizer.id_to_token(i) or "[UNK]" for i in ids]
-        return self._run(tokens, ids, progress, cancelled)
+        with single_threaded_blas():
+            return self._run(tokens, ids, progress, cancelled)
 
     def _run(self, tokens: list[str], ids: list[int], progress: Progress | None,
              cancelled: Cancelled | None) -> ModelRun:

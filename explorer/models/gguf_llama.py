@@ -22,22 +22,20 @@ an all-float64 reference: they agree within 1e-4 (SmolLM2-135M, 30 layers; typic
 """
 from __future__ import annotations
 
-import ctypes
 import math
 import re
 import struct
 import weakref
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..engine.attention import causal_allowed, merge_heads, split_heads, stable_softmax
+from ..engine.blas import single_threaded_blas
 from .base import (
     MAX_MODEL_TOKENS,
     Cancelled,
@@ -129,44 +127,9 @@ def _reader_class() -> type:
     return FastReader
 
 
-@lru_cache(maxsize=1)
-def _openblas_local_threads() -> Any:
-    """OpenBLAS's openblas_set_num_threads_local (per calling thread, returns the previous
-    count), from the library numpy loaded; None when numpy is not on such an OpenBLAS."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as f:
-            paths = sorted({line.split()[-1] for line in f if "openblas" in line.lower() and ".so" in line})
-    except OSError:
-        return None
-    for path in paths:
-        try:
-            fn = ctypes.CDLL(path).openblas_set_num_threads_local
-        except (OSError, AttributeError):
-            continue
-        fn.argtypes = [ctypes.c_int]
-        fn.restype = ctypes.c_int
-        return fn
-    return None
-
-
-@contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """Run the products in this thread only, on BLAS's side too.
-
-    A forward pass is many small products ((n <= 256) x 576 x 1536 and 9 (n x 64 x n) per layer).
-    OpenBLAS splits each over its threads and makes them meet after it; on a busy machine (the
-    CPUs shared with other work) every meeting waits for a descheduled thread, and a 64-token run
-    went from 0.2 s to 1.5 s, 128 tokens to 7 s, while one thread does it in 0.15 s / 0.6 s. The
-    setting is per calling thread (openblas_set_num_threads_local) and restored afterwards."""
-    fn = _openblas_local_threads()
-    if fn is None:
-        yield
-        return
-    previous = fn(1)
-    try:
-        yield
-    finally:
-        fn(previous)
+def one_blas_thread() -> AbstractContextManager[None]:
+    """Run the products in this thread on one BLAS thread (see explorer.engine.blas)."""
+    return single_threaded_blas()
 
 
 def _open(path: Path) -> Any:

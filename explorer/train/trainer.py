@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .blas import single_threaded_blas
+from ..engine.blas import single_threaded_blas
 from .model import (
     IGNORE,
     Adam,

@@ -1,8 +1,9 @@
-"""Run the training's small matrix products on one BLAS thread.
+"""Run a worker's small matrix products on one BLAS thread.
 
-A training step multiplies matrices of a few hundred by 32. OpenBLAS splits products of that size
-over every core, and on a busy 2-core machine the threads mostly wait for each other: a step took
-4x longer with two BLAS threads than with one. OpenBLAS >= 0.3.27 can set the thread count for
+A training step multiplies matrices of a few hundred by 32; a model's forward pass is many
+(n <= 256) x d x 4d products. OpenBLAS splits products of that size over every core, and on a busy
+2-core machine the threads mostly wait for each other: a training step took 4x longer with two BLAS
+threads than with one, a 64-token SmolLM2 run 1.5 s instead of 0.2 s. OpenBLAS >= 0.3.27 can set the thread count for
 the calling thread only (``openblas_set_num_threads_local``), so training in a worker thread does
 not change how the rest of the app multiplies. Where that function is absent (another BLAS,
 another platform) this is a no-op.
