@@ -24,3 +24,15 @@ def tune_allocator() -> bool:
         return False
     ok = mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 1
     return ok and mallopt(_M_TRIM_THRESHOLD, 512 * 1024 * 1024) == 1
+
+
+def release_memory() -> bool:
+    """Hand the heap's free blocks back to the system (glibc malloc_trim): the tuned thresholds
+    keep freed blocks for the next slider tick, and once the window is idle they are returned, so
+    resident memory does not stay at the peak of a drag. False off glibc."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        malloc_trim: Callable[[int], int] = libc.malloc_trim  # int malloc_trim(size_t pad)
+    except (OSError, AttributeError):
+        return False
+    return bool(malloc_trim(0))

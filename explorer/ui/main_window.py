@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine import STAGES, Trace, TracePair
+from ..engine.memory import release_memory
 from ..examples import ExampleLibrary, load_examples
 from ..export_data import source_caption
 from ..model_examples import load_model_examples
@@ -44,6 +45,7 @@ from .views.registry import VIEWS
 SETTINGS_GROUP = "MainWindow"
 RECENT_SESSIONS_KEY = "sessions/recent"
 ZOOM_KEY = "ui/zoom"
+IDLE_TRIM_MS = 1000
 RECENT_MODELS_KEY = "models/opened"
 MAX_RECENT = 8
 
@@ -95,6 +97,11 @@ class MainWindow(QMainWindow):
         self._rest_timer.setSingleShot(True)
         self._rest_timer.setInterval(0)
         self._rest_timer.timeout.connect(self.flush_rest)
+        # once the window has been idle a moment, freed memory goes back to the system
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(IDLE_TRIM_MS)
+        self._idle_timer.timeout.connect(release_memory)
         self.state.changed.connect(self._on_state_change)
         self._build_ui()
         self._refresh_models()
@@ -482,6 +489,7 @@ class MainWindow(QMainWindow):
         self._update_labels()
         if self.state.pending():
             self._start_run()
+        self._idle_timer.start()
         if defer_rest:
             self._rest_timer.start()
         else:
