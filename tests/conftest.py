@@ -10,6 +10,20 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ae-test-config-")
 import pytest  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _normal_zoom():
+    """Every test starts at the normal presentation size, whatever an earlier one chose."""
+    import sys
+
+    style = sys.modules.get("explorer.ui.style")
+    if style is not None and style.zoom() != 1.0:
+        style.set_zoom(1.0)
+        from PySide6.QtCore import QSettings
+
+        QSettings().remove("ui/zoom")
+    yield
+
+
 @pytest.fixture
 def window(qtbot):
     from explorer.app import create_main_window
