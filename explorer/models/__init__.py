@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import discover  # a module you can call: explorer.models.discover() finds the models
 from .base import (
     MAX_MODEL_TOKENS,
     Cancelled,
@@ -26,7 +27,7 @@ SUPPORTED_TYPES = ("bert", "gpt2")
 
 __all__ = [
     "MAX_MODEL_TOKENS", "SUPPORTED_TYPES", "LayerAttention", "Model", "ModelCancelled", "ModelError", "ModelInfo",
-    "ModelRun", "ModelTrace", "load_model",
+    "ModelRun", "ModelTrace", "discover", "load_model",
 ]
 
 

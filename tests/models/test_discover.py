@@ -192,3 +192,13 @@ def test_names_of_model_folders(tmp_path):
     assert folder_model_name(tmp_path / "llama-3-8b-instruct-IQ4_XS.gguf") == "llama-3-8b-instruct"
     assert folder_model_name(tmp_path / "model-f16.gguf") == "model"
     assert folder_model_name(tmp_path / "plain.gguf") == "plain"
+
+
+def test_the_package_function_is_callable_and_the_module_stays_importable():
+    """The issue's contract: explorer.models.discover() finds models; the module stays a module."""
+    import explorer.models
+    import explorer.models.discover as module
+
+    report = explorer.models.discover()
+    assert hasattr(report, "found") and hasattr(report, "skipped")
+    assert module.__name__ == "explorer.models.discover" and callable(module.describe)
