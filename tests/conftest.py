@@ -11,16 +11,27 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _normal_zoom():
-    """Every test starts at the normal presentation size, whatever an earlier one chose."""
+def _english_at_normal_size():
+    """Every test starts in English at the normal presentation size and the default layout,
+    whatever an earlier one (the fuzz test picks menu actions at random) chose and saved."""
     import sys
 
     style = sys.modules.get("explorer.ui.style")
-    if style is not None and style.zoom() != 1.0:
-        style.set_zoom(1.0)
+    i18n = sys.modules.get("explorer.ui.i18n")
+    if style is not None or i18n is not None:
         from PySide6.QtCore import QSettings
 
-        QSettings().remove("ui/zoom")
+        settings = QSettings()
+        for key in ("ui/zoom", "ui/language", "MainWindow"):  # MainWindow: geometry, docks, splitter
+            settings.remove(key)
+        if style is not None and style.zoom() != 1.0:
+            from PySide6.QtWidgets import QApplication
+
+            style.set_zoom(1.0)
+            if QApplication.instance() is not None:
+                style.apply_zoom_to_app(QApplication.instance())
+        if i18n is not None and i18n.ui_language() != "en":
+            i18n.install_language("en")
     yield
 
 

@@ -67,14 +67,10 @@ class MainWindow(QMainWindow):
         self.pair: TracePair | None = None  # what the comparison and the step-through show
         self.last_compute_ms = 0.0
         self.frames_drawn = 0
-        self._base_point_size: float | None = None
         saved_zoom = self.settings.value(ZOOM_KEY, 1.0, type=float)
         if saved_zoom and saved_zoom != style.zoom():
             style.set_zoom(saved_zoom)
-            self._base_point_size = QApplication.instance().font().pointSizeF()
-            font = QApplication.instance().font()
-            font.setPointSizeF(self._base_point_size * style.zoom())
-            QApplication.instance().setFont(font)
+            style.apply_zoom_to_app(QApplication.instance())
         if language is not None or not language_installed():
             install_language(language if language in LANGUAGES else saved_language(self.settings))
         self.library = library if library is not None else load_examples()
@@ -305,12 +301,7 @@ class MainWindow(QMainWindow):
         before = style.zoom()
         factor = style.set_zoom(factor)
         self.settings.setValue(ZOOM_KEY, factor)
-        app = QApplication.instance()
-        if self._base_point_size is None:
-            self._base_point_size = app.font().pointSizeF()
-        font = app.font()
-        font.setPointSizeF(self._base_point_size * factor)
-        app.setFont(font)
+        style.apply_zoom_to_app(QApplication.instance())
         if factor != before:
             self._rebuild_ui()
 

@@ -28,6 +28,18 @@ def set_zoom(factor: float) -> float:
     return _zoom[0]
 
 
+_base_font_pt: list[float] = []  # the app font's size before any zoom (set on the first zoom)
+
+
+def apply_zoom_to_app(app) -> None:
+    """Scale the application font to the current zoom (the base size is remembered once)."""
+    font = app.font()
+    if not _base_font_pt:
+        _base_font_pt.append(font.pointSizeF())
+    font.setPointSizeF(_base_font_pt[0] * _zoom[0])
+    app.setFont(font)
+
+
 def zoomed(px: float) -> int:
     """A size in pixels at the current zoom (axis widths, title bands)."""
     return int(round(px * _zoom[0]))
