@@ -21,6 +21,10 @@ SCALES = (1, 2, 3, 4)
 DEFAULT_SCALE = 2
 
 
+class _NothingYet(ExportError):
+    """No picture yet (empty text, or a model still running)."""
+
+
 class ExportController(QObject):
     """Owns the export actions of a MainWindow."""
 
@@ -179,7 +183,8 @@ class ExportController(QObject):
     def _pair(self):
         pair = getattr(self.window, "pair", None)
         if pair is None:
-            raise ExportError(self.tr("There is nothing to export yet: enter some text first."))
+            raise _NothingYet(self.tr("There is nothing to export yet: enter some text first, or wait for the "
+                                      "model to finish."))
         return pair
 
     def _run(self, work, done_message: str | None = None) -> bool:
@@ -187,6 +192,10 @@ class ExportController(QObject):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             work()
+        except _NothingYet as e:  # not a failure: said in the status bar, no dialog
+            QApplication.restoreOverrideCursor()
+            self.window.statusBar().showMessage(str(e), 5000)
+            return False
         except ExportError as e:
             QApplication.restoreOverrideCursor()
             self.show_error(str(e))

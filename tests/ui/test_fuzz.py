@@ -231,6 +231,19 @@ class WindowWalk(RuleBasedStateMachine):
 
         RECORD.errors.clear()
         RECORD.dialogs.clear()
+        # every walk starts from the same place: what an earlier walk's window saved (language,
+        # zoom, layout, recent files) must not change this one, or a replay would differ
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+
+        from explorer.ui import i18n, style
+
+        QSettings().clear()
+        if style.zoom() != 1.0:
+            style.set_zoom(1.0)
+            style.apply_zoom_to_app(QApplication.instance())
+        if i18n.ui_language() != "en":
+            i18n.install_language("en")
         self.window = create_main_window()
         self.qtbot.addWidget(self.window)
         self.window.resize(1400, 860)
