@@ -62,7 +62,7 @@ DEFAULT_PATH = Path(str(resource("examples.json")))
 LANGUAGES = ("en", "zh")
 
 REQUIRED_FIELDS = ("id", "title", "note", "text", "settings", "checks")
-OPTIONAL_FIELDS = ("query",)
+OPTIONAL_FIELDS = ("query", "key", "head")
 REQUIRED_SETTINGS = SETTINGS_REQUIRED
 OPTIONAL_SETTINGS = SETTINGS_OPTIONAL
 SETTING_KEYS = REQUIRED_SETTINGS + OPTIONAL_SETTINGS
@@ -101,6 +101,8 @@ class Example:
     settings: dict[str, Any]
     query: int | None = None
     checks: list[dict[str, Any]] = field(default_factory=list)
+    head: int | None = None  # the head the note talks about, 1-based as in the note ("Head 8")
+    key: int | None = None  # the key token the note points at (0-based, as the query)
 
     def title_for(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en", "")
@@ -284,17 +286,25 @@ def _validate_example(raw: Any, index: int, file: str) -> tuple[Example | None, 
         problems += s_problems
         if isinstance(settings, dict):
             problems += _check_heads_divide(settings, where)
-    if "query" in raw and raw["query"] is not None:
-        q = raw["query"]
-        if not (_is_int(q) and q >= 0):
-            problems.append(f"{where} has query={q!r}; it must be a token index (0 or more).")
-        elif tokens:
-            n = min(len(tokens), TOKENS_MAX)
-            if isinstance(settings, dict) and _is_int(settings.get("n_tokens")):
-                n = min(n, settings["n_tokens"])
-            if q >= n:
-                problems.append(f"{where} has query={q}, but the example uses only {n} token(s) "
-                                f"(indices 0 to {n - 1}).")
+    for name in ("query", "key"):
+        if name in raw and raw[name] is not None:
+            q = raw[name]
+            if not (_is_int(q) and q >= 0):
+                problems.append(f"{where} has {name}={q!r}; it must be a token index (0 or more).")
+            elif tokens:
+                n = min(len(tokens), TOKENS_MAX)
+                if isinstance(settings, dict) and _is_int(settings.get("n_tokens")):
+                    n = min(n, settings["n_tokens"])
+                if q >= n:
+                    problems.append(f"{where} has {name}={q}, but the example uses only {n} token(s) "
+                                    f"(indices 0 to {n - 1}).")
+    if "head" in raw and raw["head"] is not None:
+        hd = raw["head"]
+        heads = settings.get("n_heads") if isinstance(settings, dict) else None
+        if not (_is_int(hd) and hd >= 1):
+            problems.append(f"{where} has head={hd!r}; it must be a head number (1 or more, as in the note).")
+        elif _is_int(heads) and hd > heads:
+            problems.append(f"{where} has head={hd}, but the example has only {heads} head(s).")
     if "checks" in raw:
         checks = raw["checks"]
         if not isinstance(checks, list):
@@ -308,6 +318,7 @@ def _validate_example(raw: Any, index: int, file: str) -> tuple[Example | None, 
     return Example(
         id=ex_id, title=dict(raw["title"]), note=dict(raw["note"]), text=raw["text"],
         settings=dict(raw["settings"]), query=raw.get("query"), checks=list(raw["checks"]),
+        head=raw.get("head"), key=raw.get("key"),
     ), []
 
 

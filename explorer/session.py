@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write
+from .colorscale import SCALES
 from .settings import Settings
 
 FORMAT = "attention-explorer-session"
@@ -39,6 +40,7 @@ class Session:
     stage: int = 7
     query: int | None = None
     key: int | None = None
+    color_scale: str = "linear"
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
@@ -51,7 +53,8 @@ class Session:
         values: dict[str, Any] = {k: v for k, v in self.settings.to_dict().items() if k != "n_tokens"}
         values["n_tokens"] = self.settings.n_tokens
         values.update(text=self.text, view=self.view, layer=self.layer, regroup_heads=self.regroup_heads,
-                      head=self.head, stage=self.stage, query=self.query, key=self.key)
+                      head=self.head, stage=self.stage, query=self.query, key=self.key,
+                      color_scale=self.color_scale)
         return values
 
 
@@ -123,6 +126,7 @@ def parse_session(doc: Any, where: str = "The session") -> Session:
         layer=_int(doc, "layer", 0, 0, 1000), regroup_heads=_int(doc, "regroup_heads", 1, 1, 4096),
         head=_int(doc, "head", 0, 0, 4096), stage=_int(doc, "stage", 7, 0, 10),
         query=_optional_int(doc, "query"), key=_optional_int(doc, "key"),
+        color_scale=doc["color_scale"] if doc.get("color_scale") in SCALES else "linear",
     )
 
 

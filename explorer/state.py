@@ -27,6 +27,7 @@ from .limits import (
     TEMPERATURE_MIN,
     TOKENS_MAX,
 )
+from .colorscale import SCALES
 from .settings import Settings
 from .sources import AttentionSource, SourceInfo, SyntheticSource
 
@@ -110,6 +111,7 @@ class ExplorerState:
     stage: int = 7
     query: int | None = None
     key: int | None = None
+    color_scale: str = "linear"  # how attention maps are coloured: explorer.colorscale.SCALES
     changed: Signal = field(default_factory=Signal, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -313,6 +315,15 @@ class ExplorerState:
     def set_key(self, key: int | None) -> None:
         self._set(key=None if key is None else max(0, min(int(key), max(0, self.n_tokens - 1))))
 
+    def clear_focus(self) -> None:
+        """Forget the selected query and key tokens (Esc)."""
+        self._set(query=None, key=None)
+
+    def set_color_scale(self, mode: str) -> None:
+        if mode not in SCALES:
+            raise ValueError(f"Unknown colour scale {mode!r}; choose one of {', '.join(SCALES)}.")
+        self._set(color_scale=mode)
+
     def set_view(self, view: str) -> None:
         self._set(view=str(view))
 
@@ -362,6 +373,8 @@ class ExplorerState:
         if "n_heads" in settings:
             self._heads_wanted = int(settings["n_heads"])
         values["n_heads"] = nearest_valid_heads(d, self._heads_wanted)
+        if settings.get("color_scale") in SCALES:
+            values["color_scale"] = settings["color_scale"]
         for key in ("seed", "causal", "scaled", "temperature", "positional", "view", "layer", "regroup_heads"):
             if key in settings:
                 values[key] = settings[key]

@@ -97,7 +97,10 @@ class ExamplesBar(QWidget):
         self.example_combo.setCurrentIndex(index)
         if not getattr(ex, "model", ""):  # a trained model's example is applied once the model is open
             # one step: the text, then the settings, then the query token checked against this text
-            self.state.apply({"text": ex.text, **ex.settings, "query": ex.query})
+            # and the head and key token the note talks about (a head number in the note is 1-based)
+            head = getattr(ex, "head", None)
+            self.state.apply({"text": ex.text, **ex.settings, "query": ex.query, "key": getattr(ex, "key", None),
+                              "head": head - 1 if isinstance(head, int) else 0})
         self.note_label.setText(ex.note_for(self.language))
         self.note_label.show()
         self.exampleLoaded.emit(ex)
