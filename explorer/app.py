@@ -63,6 +63,8 @@ def run_gui(session: Any = None, language: str | None = None) -> int:
     window = create_main_window(language=language)
     if session is not None:
         window.apply_session(session)
+    else:
+        window.welcome_if_first_launch()
     sys.excepthook = error_hook(window)
     window.show()
     return int(app.exec())

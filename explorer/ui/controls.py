@@ -2,9 +2,10 @@
 their signals blocked, so nothing loops."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..colorscale import SCALE_NAMES, SCALES
 from ..limits import D_MODEL_MAX, D_MODEL_MIN, HEADS_MAX, HEADS_MIN, SEED_MAX, TEMPERATURE_MAX, TEMPERATURE_MIN
 from ..state import NOTICE_TEXT, ExplorerState, Notice
 from .i18n import translate_notice
@@ -88,6 +90,16 @@ class ControlsPanel(QWidget):
         self.positional_check.setToolTip(self.tr("Add sinusoidal position vectors to the token embeddings. Without "
                                                  "them, attention cannot tell positions apart (Ctrl+P)."))
 
+        self.scale_combo = QComboBox(self)
+        self.scale_combo.setObjectName("scale_combo")
+        for mode in SCALES:  # the names are marked for translation in explorer.colorscale
+            self.scale_combo.addItem(QCoreApplication.translate("ColourScale", SCALE_NAMES[mode]), mode)
+        self.scale_combo.setToolTip(self.tr(
+            "How attention weights become colours, the same for every map in a view. Linear: 0 to the largest "
+            "weight shown (rounded up to a tenth). Per row: each query row divided by its own largest weight. "
+            "Square root and logarithmic: small weights become visible, for long inputs. The colour bar says "
+            "which scale is in use."))
+
         self.message_label = QLabel(self)
         self.message_label.setObjectName("message_label")
         self.message_label.setWordWrap(True)
@@ -103,6 +115,7 @@ class ControlsPanel(QWidget):
         form.addRow(self.tr("tokens n"), self._row(self.tokens_slider, self.tokens_value))
         form.addRow(self.tr("seed"), self.seed_spin)
         form.addRow(self.tr("temperature"), self.temperature_spin)
+        form.addRow(self.tr("colour scale"), self.scale_combo)
 
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(self.tr("Text"), self))
@@ -128,6 +141,8 @@ class ControlsPanel(QWidget):
             (self.positional_check.toggled, state.set_positional),
         ):
             signal.connect(lambda value, setter=setter: self._write(setter, value))
+        self.scale_combo.currentIndexChanged.connect(
+            lambda i: self._write(state.set_color_scale, self.scale_combo.itemData(i)))
         # state -> widget
         state.changed.connect(self._on_state_change)
         self._mirrored = False
@@ -198,6 +213,9 @@ class ControlsPanel(QWidget):
                         (self.positional_check, s.positional == "sinusoidal")):
             with QSignalBlocker(box):
                 box.setChecked(on)
+        if self.scale_combo.currentData() != s.color_scale:
+            with QSignalBlocker(self.scale_combo):
+                self.scale_combo.setCurrentIndex(max(0, self.scale_combo.findData(s.color_scale)))
         self.d_model_value.setText(str(s.d_model))
         self.heads_value.setText(str(s.n_heads))
         self.tokens_value.setText(f"{s.n_tokens}/{s.max_tokens}")

@@ -3,7 +3,7 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 
 from explorer import headscores
 from explorer.ui.style import WEIGHTS_CMAP, lut
@@ -235,7 +235,52 @@ def test_hovering_a_thumbnail_names_it(qtbot, model_view):
     qtbot.wait(5)
     assert model_view.hovered == (1, 4)
     assert "1" in model_view.status.text() and "4" in model_view.status.text()
-    assert model_view.graphics.toolTip() == model_view.status.text()
+
+
+def test_hovering_a_cell_outlines_it_and_reads_it_out_next_to_the_pointer(qtbot, model_view):
+    from PySide6.QtWidgets import QToolTip
+
+    w = structured(layers=3, heads=5)
+    col = int(np.argmax(w[2, 1, 8]))  # the strongest key of query 8 ("it") in layer 2, head 1
+    assert w[2, 1, 8, col] > 0.1
+    p = model_view.graphics.mapFromScene(model_view.thumb_center(2, 1, row=8, col=col))
+    qtbot.mouseMove(model_view.graphics.viewport(), p)
+    qtbot.wait(5)
+    assert model_view.hovered_cell == (2, 1, 8, col)
+    box = model_view._cell_box
+    r = model_view.thumb_rect(2, 1)
+    assert box.isVisible() and box.rect() == QRectF(r.left() + col, r.top() + 8, 1, 1)
+    text = model_view.cell_text(2, 1, 8, col)
+    assert text.endswith(f'"{TOKENS[col]}": {w[2, 1, 8, col]:.3f}') and 'query 8 "it"' in text
+    assert QToolTip.isVisible() and QToolTip.text() == text
+
+
+def test_focused_tokens_are_outlined_in_every_thumbnail(model_view):
+    model_view.set_focus(8, None)
+    rects = [model_view._focus_bands.path().toSubpathPolygons()[i].boundingRect() for i in range(15)]
+    assert len(model_view._focus_bands.path().toSubpathPolygons()) == 3 * 5
+    for layer in range(3):
+        for head in range(5):
+            r = model_view.thumb_rect(layer, head)
+            assert any(q.top() == r.top() + 8 and q.height() == 1 and q.width() == N and q.left() == r.left()
+                       for q in rects)
+    model_view.set_focus(8, 2)
+    assert len(model_view._focus_bands.path().toSubpathPolygons()) == 2 * 3 * 5
+    model_view.set_focus(None, None)
+    assert model_view._focus_bands.path().isEmpty()
+
+
+def test_model_view_draws_in_the_chosen_colour_scale(model_view):
+    w = structured(layers=3, heads=5, floor=0.05)
+    model_view.mode = "row"
+    model_view.set_data(w, TOKENS)
+    n = N
+    thumb = model_view.mosaic[:n, :n]  # layer 0, head 0
+    np.testing.assert_allclose(np.nanmax(thumb, axis=1), 1.0, rtol=1e-6)
+    assert model_view.levels == (0.0, 1.0)
+    model_view.mode = "linear"
+    model_view.set_data(w, TOKENS)
+    assert model_view.levels == (0.0, pytest.approx(np.ceil(w.max() * 10) / 10))
 
 
 def test_model_view_labels_and_a_30_layer_model(qtbot, model_view):

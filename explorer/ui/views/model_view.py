@@ -8,12 +8,23 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import QFrame, QGraphicsRectItem, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QLabel,
+    QScrollArea,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ...colorscale import apply_scale, colour_bar, shared_top
+from ...textfit import elide_middle
 from ..matrix_plot import FastImageItem
-from ..style import WEIGHTS_CMAP, lut, nice_max, tick_font
+from ..style import WEIGHTS_CMAP, lut, tick_font
 
 MIN_THUMB_PX = 44  # thumbnails never get smaller than this: the view scrolls instead (30-layer models)
 LEFT_AXIS_PX = 34
@@ -52,6 +63,9 @@ class ModelView(QWidget):
         self.levels = (0.0, 1.0)
         self.current: tuple[int, int] | None = None  # the last head activated, outlined
         self.hovered: tuple[int, int] | None = None
+        self.hovered_cell: tuple[int, int, int, int] | None = None  # layer, head, query, key
+        self.focus: tuple[int | None, int | None] = (None, None)  # the focused query and key token
+        self.mode = "linear"  # the colour scale (explorer.colorscale.SCALES)
         self._n, self._gap = 0, 1
 
         self.graphics = _Mosaic(self)
@@ -80,6 +94,14 @@ class ModelView(QWidget):
         self.plot.addItem(self.image)
         self._hover_box = self._outline(QColor(0, 0, 0), 2)
         self._current_box = self._outline(QColor(220, 30, 30), 3)
+        self._cell_box = self._outline(QColor(255, 255, 255), 1.5)
+        self._focus_bands = QGraphicsPathItem()  # the focused token's row and column in every thumbnail
+        pen = QPen(QColor(255, 140, 0), 1.5)
+        pen.setCosmetic(True)
+        self._focus_bands.setPen(pen)
+        self._focus_bands.setBrush(QBrush(QColor(255, 140, 0, 40)))
+        self._focus_bands.setZValue(9)
+        self.plot.addItem(self._focus_bands, ignoreBounds=True)
         self.graphics.ci.addItem(self.plot, row=0, col=0)
         self.graphics.scene().sigMouseClicked.connect(self._on_clicked)
 
@@ -118,8 +140,10 @@ class ModelView(QWidget):
     def show_state(self, window: Any) -> None:
         """Draw every layer and head of the window's current source."""
         weights = window.state.layer_weights()
+        self.mode = window.state.color_scale
         if weights is not None and weights.shape[-1] == len(window.state.tokens):
             self.set_data(weights, window.state.tokens)
+        self.set_focus(*window.focus_tokens())
 
     def set_data(self, weights: np.ndarray, tokens: list[str]) -> None:
         """Show ``weights`` (layers, heads, n, n), or (heads, n, n) for one layer."""
@@ -132,13 +156,14 @@ class ModelView(QWidget):
         n_layers, n_heads, n, _ = w.shape
         if self.current is not None and not (self.current[0] < n_layers and self.current[1] < n_heads):
             self.current = None
-        self.hovered = None
+        self.hovered = self.hovered_cell = None
         self._n, self._gap = n, max(1, math.ceil(n / 8))  # gaps scale with n: the same on screen for any n
         step = n + self._gap
-        self.levels = (0.0, nice_max(float(w.max())) if w.size else 1.0)
+        top = shared_top(w) if w.size else 1.0  # one scale for every thumbnail, from the data alone
+        self.levels = colour_bar(self.mode, top).levels
         # (L, h, n, n) -> padded (L, step, h, step) -> one (L * step, h * step) mosaic, gaps NaN (transparent)
         padded = np.full((n_layers, n_heads, step, step), np.nan, dtype=np.float32)
-        padded[:, :, :n, :n] = w
+        padded[:, :, :n, :n] = apply_scale(w, self.mode, top)
         mosaic = padded.transpose(0, 2, 1, 3).reshape(n_layers * step, n_heads * step)
         rows, cols = max(0, n_layers * step - self._gap), max(0, n_heads * step - self._gap)  # no trailing gap
         mosaic = np.ascontiguousarray(mosaic[:rows, :cols])
@@ -153,8 +178,27 @@ class ModelView(QWidget):
         self.plot.getAxis("top").setTicks([[(h * step + n / 2, self.tr("H{0}").format(h)) for h in range(n_heads)],
                                            []])
         self._hover_box.setVisible(False)
+        self._cell_box.setVisible(False)
         self._show_current()
+        self._show_focus()
         self._fit_height()
+
+    def set_focus(self, query: int | None, key: int | None) -> None:
+        """Outline token ``query``'s row and token ``key``'s column in every thumbnail."""
+        self.focus = (query, key)
+        self._show_focus()
+
+    def _show_focus(self) -> None:
+        query, key = self.focus
+        n, path = self._n, QPainterPath()
+        for layer in range(self.n_layers):
+            for head in range(self.n_heads):
+                r = self.thumb_rect(layer, head)
+                if query is not None and 0 <= query < n:
+                    path.addRect(QRectF(r.left(), r.top() + query, n, 1))
+                if key is not None and 0 <= key < n:
+                    path.addRect(QRectF(r.left() + key, r.top(), 1, n))
+        self._focus_bands.setPath(path)
 
     # ---- geometry ---------------------------------------------------------------------------
     def thumb_rect(self, layer: int, head: int) -> QRectF:
@@ -204,7 +248,37 @@ class ModelView(QWidget):
         self._fit_height()
 
     # ---- interaction ------------------------------------------------------------------------
+    def cell_at(self, scene_pos: QPointF) -> tuple[int, int, int, int] | None:
+        """(layer, head, query, key) under a scene position, or None in a gap."""
+        hit = self.head_at(scene_pos)
+        if hit is None:
+            return None
+        p = self.plot.getViewBox().mapSceneToView(scene_pos)
+        r = self.thumb_rect(*hit)
+        row, col = int(p.y() - r.top()), int(p.x() - r.left())
+        if 0 <= row < self._n and 0 <= col < self._n:
+            return hit[0], hit[1], row, col
+        return None
+
+    def cell_text(self, layer: int, head: int, row: int, col: int) -> str:
+        t = self._tokens
+        return self.tr('Layer {0}, head {1} · query {2} "{3}" → key {4} "{5}": {6:.3f}').format(
+            layer, head, row, elide_middle(t[row]), col, elide_middle(t[col]),
+            float(self._weights[layer, head, row, col]))
+
     def _hover_scene(self, scene_pos: QPointF | None) -> None:
+        cell = None if scene_pos is None else self.cell_at(scene_pos)
+        if cell != self.hovered_cell:
+            self.hovered_cell = cell
+            if cell is None:
+                self._cell_box.setVisible(False)
+                QToolTip.hideText()
+            else:
+                r = self.thumb_rect(cell[0], cell[1])
+                self._cell_box.setRect(QRectF(r.left() + cell[3], r.top() + cell[2], 1, 1))
+                self._cell_box.setVisible(True)
+                pos = self.graphics.viewport().mapToGlobal(self.graphics.mapFromScene(scene_pos))
+                QToolTip.showText(pos + QPoint(14, 14), self.cell_text(*cell), self.graphics)
         hit = None if scene_pos is None else self.head_at(scene_pos)
         if hit == self.hovered:
             return
@@ -217,7 +291,6 @@ class ModelView(QWidget):
         self._hover_box.setVisible(True)
         text = self.tr("Layer {0}, head {1}: click to open this head").format(*hit)
         self.status.setText(text)
-        self.graphics.setToolTip(text)
 
     def _on_clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
