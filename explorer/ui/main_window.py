@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..colorscale import shared_top
 from ..engine import STAGES, Trace, TracePair
 from ..engine.memory import release_memory
 from ..examples import ExampleLibrary, load_examples
@@ -45,6 +46,7 @@ from .views.registry import VIEWS
 SETTINGS_GROUP = "MainWindow"
 RECENT_SESSIONS_KEY = "sessions/recent"
 ZOOM_KEY = "ui/zoom"
+FIRST_RUN_KEY = "ui/first_run_done"
 IDLE_TRIM_MS = 1000
 RECENT_MODELS_KEY = "models/opened"
 MAX_RECENT = 8
@@ -99,6 +101,11 @@ class MainWindow(QMainWindow):
         self._idle_timer.setInterval(IDLE_TRIM_MS)
         self._idle_timer.timeout.connect(release_memory)
         self.state.changed.connect(self._on_state_change)
+        self._hover_token: tuple[str, int] | None = None
+        self._cleared = False  # the views were emptied for an empty text
+        self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self._escape.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._escape.activated.connect(self.escape)
         self._build_ui()
         self._refresh_models()
 
@@ -203,6 +210,17 @@ class MainWindow(QMainWindow):
         # ---- wiring: view interaction -> status bar
         self.heads_view.hovered.connect(self._on_hover)
         self.heads_view.painted.connect(lambda ms: self._update_labels())
+        # ---- wiring: token focus in every matrix view (BertViz-style); a clicked token stays
+        # selected (in the state) until Esc, a hovered one shows while the pointer is on it
+        for view in self._focus_views():
+            if hasattr(view, "tokenHovered"):  # TEMP until every view has it
+                view.tokenHovered.connect(self._on_token_hovered)
+                view.tokenClicked.connect(self._on_token_clicked)
+        self.heads_view.headClicked.connect(lambda head: self.state.set_head(head) if head >= 0 else None)
+        self.step_view.drill_head_combo.currentIndexChanged.connect(
+            lambda i: self.state.set_head(i) if i >= 0 else None)
+        self.step_view.query_combo.currentIndexChanged.connect(
+            lambda i: self.state.set_query(i) if i >= 0 else None)  # the user picked a query token
         # ---- wiring: examples -> the step-through's query token
         self.examples_bar.exampleLoaded.connect(self._on_example_loaded)
         # ---- wiring: tabs -> the state's view; hidden views catch up when shown
@@ -251,6 +269,7 @@ class MainWindow(QMainWindow):
         if old_central is not None:
             old_central.deleteLater()
         self.pair = None  # every view draws again
+        self._scale = None
         self._build_ui()
         self.restoreState(window_state)
         self.split.restoreState(split)
@@ -280,6 +299,9 @@ class MainWindow(QMainWindow):
                 (Qt.Key.Key_Space, self.step_view.step_play.toggle),
                 (Qt.Key.Key_Home, lambda: self.step_view.set_stage(0)),
                 (Qt.Key.Key_End, lambda: self.step_view.set_stage(len(STAGES) - 1)))
+        for sc in getattr(self, "_step_keys", []):  # the previous build's (a language switch)
+            sc.setEnabled(False)
+            sc.deleteLater()
         self._step_keys = []
         for key, slot in keys:
             sc = QShortcut(QKeySequence(key), self)
@@ -464,6 +486,17 @@ class MainWindow(QMainWindow):
         if values.get("query") is not None and hasattr(self.step_view, "set_query"):
             self.step_view.set_query(self.state.query)
 
+    def welcome_if_first_launch(self) -> bool:
+        """The very first start shows the first worked example, its note, and the head and cell
+        the note talks about, instead of unexplained maps. Later starts keep what they had."""
+        if self.settings.value(FIRST_RUN_KEY, False, type=bool):
+            return False
+        self.settings.setValue(FIRST_RUN_KEY, True)
+        if self.library.examples:
+            self.examples_bar.load(0)
+            self.flush()
+        return True
+
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About Attention Explorer"), self.tr(
             "<b>Attention Explorer</b><p>See how self-attention and multi-head attention differ: "
@@ -471,6 +504,9 @@ class MainWindow(QMainWindow):
 
     # ---- updates -----------------------------------------------------------------------------
     def _on_state_change(self, fields: frozenset) -> None:
+        if fields & {"query", "key", "head"}:
+            self._follow_selection(fields)
+            self._show_focus()
         if not self._update_timer.isActive():
             self._update_timer.start()
 
@@ -482,7 +518,12 @@ class MainWindow(QMainWindow):
         error = self.state.error()
         trace = self.state.trace()
         t1 = time.perf_counter()
-        if trace is not None:
+        if not self.state.tokens:  # nothing to attend over: no stale picture stays on screen
+            if not self._cleared:
+                self._clear_views()
+        elif trace is not None:
+            self._cleared = False
+            self._set_colour_scale(self.state.pair())
             self.trace = trace
             self.heads_view.set_trace(trace)
             self.frames_drawn += 1
@@ -506,6 +547,8 @@ class MainWindow(QMainWindow):
         """Bring the comparison panel and the step-through up to the current state."""
         self._rest_timer.stop()
         pair = self.state.pair()
+        if self._cleared:
+            return
         if pair is not None and pair != self.pair:  # a new trace on either side (traces compare by identity)
             self.pair = pair
             self.compare_view.set_pair(pair)
@@ -513,6 +556,86 @@ class MainWindow(QMainWindow):
             self._dirty_views = {n for n, v in self.views.items() if hasattr(v, "show_state")}
             self._show_predictions()
         self._show_dirty_views()
+
+    def _set_colour_scale(self, pair: TracePair | None) -> None:
+        """One colour scale for every attention map of the heads tab and the step-through: the
+        state's mode, and a top that depends only on the data shown (the same settings give the
+        same colours however they were reached)."""
+        if pair is None:
+            return
+        top = shared_top(pair.multi.weights, pair.single.weights)
+        scale = (self.state.color_scale, top)
+        previous = getattr(self, "_scale", None)
+        if scale == previous:
+            return
+        self._scale = scale
+        if previous is not None and previous[0] != scale[0] and "model" in self.views:
+            self._dirty_views.add("model")  # the model view draws in the same mode when shown
+        for view in (self.heads_view, self.compare_view, self.step_view):
+            if hasattr(view, "set_colour_scale"):  # TEMP
+                view.set_colour_scale(*scale)
+
+    def _clear_views(self) -> None:
+        """Empty text: every matrix view clears and the grid says what to do."""
+        self._cleared = True
+        self.trace, self.pair = None, None
+        hint = self.tr("Type some text in the Controls panel to see its attention.")
+        for view, args in ((self.heads_view, (hint,)), (self.compare_view, ()), (self.step_view, ())):
+            if "clear" in type(view).__dict__:  # TEMP
+                view.clear(*args)
+        self.hover_label.setText("")
+
+    def _follow_selection(self, fields: frozenset) -> None:
+        """The step-through's drill-down follows the state's selected query token and head."""
+        sv, s = self.step_view, self.state
+        if "query" in fields and s.query is not None and s.query != sv.query:
+            sv.set_query(s.query)
+        if "head" in fields and s.head != sv.drill_head:
+            sv.drill_head = s.head
+            sv._drill_changed()
+
+    # ---- token focus -------------------------------------------------------------------------
+    def _focus_views(self) -> list:
+        """Every view that highlights the focused tokens (the matrix views)."""
+        return [v for v in self.views.values() if hasattr(v, "set_focus")]
+
+    def focus_tokens(self) -> tuple[int | None, int | None]:
+        """The highlighted (query, key): the hovered label's token over the selected ones."""
+        query, key = self.state.query, self.state.key
+        if self._hover_token is not None:
+            kind, index = self._hover_token
+            query, key = (index, key) if kind == "query" else (query, index)
+        return query, key
+
+    def _show_focus(self) -> None:
+        query, key = self.focus_tokens()
+        for view in self._focus_views():
+            if hasattr(view, "set_focus"):  # TEMP
+                view.set_focus(query, key)
+        if hasattr(self.heads_view, "set_selected_head"):  # TEMP
+            self.heads_view.set_selected_head(self.state.head)
+
+    def _on_token_hovered(self, kind: str, index: int) -> None:
+        self._hover_token = (kind, index) if kind in ("query", "key") and index >= 0 else None
+        self._show_focus()
+
+    def _on_token_clicked(self, kind: str, index: int) -> None:
+        """A clicked label selects its token (clicking it again lets it go)."""
+        if kind == "query":
+            self.state.set_query(None if self.state.query == index else index)
+            if self.state.query is not None:
+                self.step_view.set_query(self.state.query)
+        elif kind == "key":
+            self.state.set_key(None if self.state.key == index else index)
+
+    def escape(self) -> None:
+        """Esc: back from an enlarged head first, then forget the selected tokens."""
+        if self.heads_view.focused is not None and self.view_name_of_tab(self.tabs.currentIndex()) == "heads":
+            self.heads_view.toggle_focus(None)
+            return
+        self._hover_token = None
+        self.state.clear_focus()
+        self._show_focus()
 
     def _show_predictions(self) -> None:
         """The next-token strip for a causal model whose run is ready; hidden otherwise."""

@@ -212,14 +212,21 @@ def test_model_to_widget_updates_do_not_loop(window):
     ("", "Enter some text"),
     ("   \n ", "only whitespace"),
 ])
-def test_unusable_text_shows_a_message_and_keeps_the_picture(window, text, fragment):
-    before = [img.copy() for img in shown(window)]
+def test_unusable_text_clears_the_views_with_a_hint_and_keeps_the_settings(window, text, fragment):
+    window.state.apply({"d_model": 96, "n_heads": 6, "seed": 42})
+    window.flush()
+    assert shown(window)
     window.controls.text_input.setPlainText(text)
     window.flush()
     assert window.controls.message_label.isVisible()
     assert fragment in window.controls.message_label.text()
-    for a, b in zip(before, shown(window)):
-        np.testing.assert_array_equal(a, b)
+    assert not any(image.isVisible() and image.scene() is not None for image in window.heads_view.images)
+    assert window.heads_view.hint_text() == "Type some text in the Controls panel to see its attention."
+    assert (window.state.d_model, window.state.n_heads, window.state.seed) == (96, 6, 42)
+    window.controls.text_input.setPlainText("back again")
+    window.flush()
+    assert [img.shape for img in shown(window)] == [(2, 2)] * 6
+    assert window.heads_view.hint_text() == ""
 
 
 def test_too_many_tokens_are_truncated_with_a_notice(window):
