@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ae-shots-")  # default settings, not the user's
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
@@ -52,6 +54,24 @@ def main() -> int:
         w.show_view("step")
         shot(f"step-through{suffix}.png")
         return 0
+    # the default window at 1440×880: the first worked example, its head and cell selected
+    example("coreference-it")
+    w.show_view("heads")
+    shot("screenshot.png")
+    # token focus: the pointer on the key label "animal" while "it" is the selected query
+    w._on_token_hovered("key", 1)
+    w.heads_view.grab().save(str(DOCS / "token-focus.png"))
+    print("wrote", DOCS / "token-focus.png")
+    w._on_token_hovered("", -1)
+    w.show_view("step")
+    w.step_view.set_stage(7)
+    shot("step-through.png")
+    # presentation mode, two steps up (Ctrl+= twice)
+    w.show_view("heads")
+    w.zoom_step(+1)
+    w.zoom_step(+1)
+    shot("presentation.png")
+    w.zoom_step(0)
     if "all-MiniLM-L6-v2" in found:
         example("trained-regroup")
         w.show_view("heads")

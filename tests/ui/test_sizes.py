@@ -1,0 +1,156 @@
+"""Layouts that fit (issue #10): at 1024×700, 1280×720, 1440×880 and 1920×1080, checked from the
+widgets' own geometry with the 12-token coreference example: every token label is drawn inside
+the view and no two overlap, no table header is elided, every colour bar has tick labels, and
+every panel of the step-through is on screen."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+
+SIZES = [(1024, 700), (1280, 720), (1440, 880), (1920, 1080)]
+
+
+@pytest.fixture
+def sized(qtbot, request):
+    from explorer.app import create_main_window
+
+    win = create_main_window()
+    qtbot.addWidget(win)
+    win.resize(*request.param)
+    win.show()
+    qtbot.waitExposed(win)
+    i = [e.id for e in win.library.examples].index("coreference-it")
+    win.examples_bar.load(i)
+    settle(win)
+    assert (win.width(), win.height()) == request.param  # the window's minimum size allows it
+    return win
+
+
+def settle(win) -> None:
+    for _ in range(4):
+        QApplication.processEvents()
+        win.flush()
+    win.compare_view.refresh_tables()
+    QApplication.processEvents()
+
+
+def overlaps(rects: list[QRectF]) -> list[tuple[int, int]]:
+    """Pairs of rectangles that overlap by more than half a pixel each way."""
+    bad = []
+    for i, a in enumerate(rects):
+        for j in range(i + 1, len(rects)):
+            b = rects[j]
+            inter = a.intersected(b)
+            if inter.width() > 0.5 and inter.height() > 0.5:
+                bad.append((i, j))
+    return bad
+
+
+def check_labels(view, tokens: list[str], where: str) -> None:
+    """Every token on both axes of a matrix view, inside the widget, none overlapping."""
+    bounds = QRectF(view.rect())
+    rects = view.label_rects()
+    for kind in ("query", "key"):
+        labels = rects[kind]
+        indices = sorted({index for index, _text, _rect in labels})
+        assert indices == list(range(len(tokens))), f"{where}: {kind} labels {indices}"
+        for index, text, rect in labels:
+            assert text and tokens[index].startswith(text.rstrip("…")[:3]), (where, kind, index, text)
+            assert bounds.contains(rect), f"{where}: {kind} label {text!r} at {rect} outside {bounds}"
+        # labels of one panel row / column: each token once; panels repeat them side by side
+        by_token: dict[int, list[QRectF]] = {}
+        for index, _text, rect in labels:
+            by_token.setdefault(index, []).append(rect)
+        copies = min(len(v) for v in by_token.values())
+        for k in range(copies):
+            one_set = [by_token[i][k] for i in sorted(by_token)]
+            assert not overlaps(one_set), f"{where}: {kind} labels overlap: {overlaps(one_set)}"
+
+
+def elided_headers(root) -> list[str]:
+    """Header texts of every visible table under ``root`` that do not fit their section."""
+    bad = []
+    for table in root.findChildren(QAbstractItemView):
+        if not table.isVisible() or not hasattr(table, "horizontalHeader"):
+            continue
+        header = table.horizontalHeader()
+        if not header.isVisible():
+            continue
+        model = table.model()
+        fm = header.fontMetrics()
+        for col in range(model.columnCount()):
+            if header.isSectionHidden(col):
+                continue
+            text = model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+            if not text:
+                continue
+            need = max(fm.horizontalAdvance(line) for line in str(text).split("\n")) + 6
+            if need > header.sectionSize(col):
+                bad.append(f"{table.objectName() or type(table).__name__}: {text!r} needs {need} px, "
+                           f"has {header.sectionSize(col)}")
+    return bad
+
+
+def colour_bar_problems(root) -> list[str]:
+    """Colour bars (pg.ColorBarItem) of visible graphics views without tick labels on screen."""
+    bad = []
+    for gv in root.findChildren(pg.GraphicsView):
+        if not gv.isVisible():
+            continue
+        visible = QRectF(gv.viewport().rect())
+        for item in gv.scene().items():
+            if not isinstance(item, pg.ColorBarItem) or not item.isVisible():
+                continue
+            axis = item.axis
+            image = QImage(10, 10, QImage.Format.Format_ARGB32)
+            painter = QPainter(image)
+            try:
+                specs = axis.generateDrawSpecs(painter)
+            finally:
+                painter.end()
+            texts = specs[2] if specs else []
+            if len(texts) < 2:
+                bad.append(f"a colour bar in {gv.objectName()} has {len(texts)} tick label(s)")
+                continue
+            for rect, _flags, text in texts:
+                scene_rect = axis.mapRectToScene(rect)
+                view_rect = QRectF(gv.mapFromScene(scene_rect).boundingRect())
+                if not visible.contains(view_rect.adjusted(1, 1, -1, -1)):
+                    bad.append(f"tick {text!r} of a colour bar in {gv.objectName()} is off screen")
+    return bad
+
+
+@pytest.mark.parametrize("sized", SIZES, indirect=True, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_heads_tab_fits(sized):
+    win = sized
+    tokens = win.state.tokens
+    assert len(tokens) == 12
+    check_labels(win.heads_view, tokens, "heads grid")
+    for name in ("single", "mean"):
+        plot = getattr(win.compare_view.graphics, name)
+        check_labels(plot, tokens, f"comparison {name}")
+    assert elided_headers(win.views["compare"]) == []
+    assert colour_bar_problems(win) == []
+
+
+@pytest.mark.parametrize("sized", SIZES, indirect=True, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_step_through_fits_at_every_stage_and_16_heads(sized):
+    win = sized
+    win.show_view("step")
+    sv = win.step_view
+    for heads in (8, 16):
+        win.state.apply({"n_heads": heads})
+        settle(win)
+        for stage in range(11):
+            sv.set_stage(stage)
+            QApplication.processEvents()
+            where = f"{heads} heads, stage {stage}"
+            assert elided_headers(sv) == [], where
+            assert colour_bar_problems(sv) == [], where
+            gv = sv.graphics
+            visible = QRectF(gv.viewport().rect())
+            for panel in sv.graphics.panel_rects():  # every matrix panel of the stage, in view pixels
+                assert visible.contains(panel.adjusted(1, 1, -1, -1)), f"{where}: panel {panel} off {visible}"
