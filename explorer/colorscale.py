@@ -60,9 +60,10 @@ def apply_scale(weights: np.ndarray, mode: str, top: float = 1.0) -> np.ndarray:
     if mode == "linear":
         return w
     if mode == "row":
-        peak = np.nanmax(np.where(np.isnan(w), -np.inf, w), axis=-1, keepdims=True)  # (..., n_q, 1)
+        peak = np.max(np.where(np.isnan(w), -np.inf, w), axis=-1, keepdims=True)  # (..., n_q, n_k) -> (..., n_q, 1)
         peak = np.where(peak > 0, peak, 1.0).astype(np.float32)
-        return w / peak
+        scaled: np.ndarray = w / peak
+        return scaled
     if mode == "sqrt":
         return np.sqrt(np.maximum(w, 0.0, where=~np.isnan(w), out=w.copy()))
     if mode == "log":
@@ -90,9 +91,10 @@ def colour_bar(mode: str, top: float = 1.0) -> ColourBar:
         return ColourBar(mode, (0.0, 1.0), tuple((v, _fmt(v)) for v in (0.0, 0.25, 0.5, 0.75, 1.0)), SCALE_TITLES[mode])
     if mode == "sqrt":
         values = [v for v in (0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0) if v <= top + 1e-9]
-        return ColourBar(mode, (0.0, math.sqrt(top)), tuple((math.sqrt(v), _fmt(v)) for v in values), SCALE_TITLES[mode])
+        ticks = tuple((math.sqrt(v), _fmt(v)) for v in values)
+        return ColourBar(mode, (0.0, math.sqrt(top)), ticks, SCALE_TITLES[mode])
     if mode == "log":
-        values = (1e-4, 1e-3, 1e-2, 0.1, 1.0)
+        values = [1e-4, 1e-3, 1e-2, 0.1, 1.0]
         return ColourBar(mode, (math.log10(LOG_FLOOR), 0.0), tuple((math.log10(v), _fmt(v)) for v in values),
                          SCALE_TITLES[mode])
     raise ValueError(f"Unknown colour scale {mode!r}; choose one of {', '.join(SCALES)}.")

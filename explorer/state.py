@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .colorscale import SCALES
 from .engine import AttentionConfig, AttentionEngine, Trace, TracePair, valid_head_counts
 from .engine.tokenize import is_control
 from .limits import (
@@ -27,7 +28,6 @@ from .limits import (
     TEMPERATURE_MIN,
     TOKENS_MAX,
 )
-from .colorscale import SCALES
 from .settings import Settings
 from .sources import AttentionSource, SourceInfo, SyntheticSource
 
