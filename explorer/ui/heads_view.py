@@ -8,17 +8,30 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QStaticText, QTransform
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QStaticText, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QToolTip
 
+from ..colorscale import apply_scale, colour_bar, shared_top
 from ..engine import Trace
+from ..textfit import elide_middle
 from .grid import grid_columns
-from .matrix_plot import FastImageItem, argb_pixels, argb_words, token_axes
-from .style import AXIS_HEIGHT, AXIS_WIDTH, WEIGHTS_CMAP, colormap, label_extent, lut, steady_top, tick_font
+from .matrix_plot import (
+    CornerTitle,
+    FastImageItem,
+    FocusBands,
+    argb_pixels,
+    argb_words,
+    outline_item,
+    plan_axes,
+    token_axes,
+    token_label_under,
+)
+from .style import AXIS_HEIGHT, AXIS_WIDTH, LABEL_GAP_PX, WEIGHTS_CMAP, colormap, lut, tick_font, zoom, zoomed
 
-GAP_PX = 10.0  # between panels, on screen
-TITLE_PX = 18.0  # the band above each panel that holds its title
+GAP_PX = 8.0  # between panels, on screen (x zoom)
+TITLE_PX = 16.0  # the band above each panel that holds its title (x zoom)
+SELECTED = QColor(255, 110, 0)  # the outline of the selected head's panel
 
 
 @dataclass(frozen=True)
@@ -36,17 +49,18 @@ class Mosaic:
     title: float = 1.5
 
     @classmethod
-    def fit(cls, n: int, count: int, cols: int, width_px: float, height_px: float) -> Mosaic:
-        """A mosaic whose gaps are GAP_PX and title bands TITLE_PX when the view is
+    def fit(cls, n: int, count: int, cols: int, width_px: float, height_px: float, gap_px: float = GAP_PX,
+            title_px: float = TITLE_PX) -> Mosaic:
+        """A mosaic whose gaps are ``gap_px`` and title bands ``title_px`` when the view is
         width_px x height_px; proportional spacing if the view is too small for that."""
         rows = math.ceil(count / cols) if count else 1
-        free_x = width_px - (cols - 1) * GAP_PX  # pixels left for the panels
-        free_y = height_px - rows * TITLE_PX - (rows - 1) * GAP_PX
+        free_x = width_px - (cols - 1) * gap_px  # pixels left for the panels
+        free_y = height_px - rows * title_px - (rows - 1) * gap_px
         if count == 0 or free_x < 4 * cols or free_y < 4 * rows:
             return cls(n, count, cols, max(1.0, 0.08 * n), max(1.0, 0.08 * n), max(1.5, 0.14 * n))
         unit_x = free_x / (cols * n)  # pixels per unit, each way
         unit_y = free_y / (rows * n)
-        return cls(n, count, cols, GAP_PX / unit_x, GAP_PX / unit_y, TITLE_PX / unit_y)
+        return cls(n, count, cols, gap_px / unit_x, gap_px / unit_y, title_px / unit_y)
 
     @property
     def rows(self) -> int:
@@ -106,6 +120,9 @@ class PanelTitles(pg.GraphicsObject):
 
     def set_titles(self, titles: list[PanelTitle], area: QRectF) -> None:
         """Show ``titles``; ``area`` (view coordinates) holds all of them: the mosaic."""
+        font = tick_font()
+        if font != self._font:  # the presentation zoom changed
+            self._font, self._static = font, {}
         self.prepareGeometryChange()
         self.titles, self._area = titles, QRectF(area)
         self.update()
@@ -141,22 +158,33 @@ class HeadsView(pg.GraphicsLayoutWidget):
     left axis carries every panel row's query tokens and the bottom axis every panel column's key
     tokens. One view and two axes repaint per frame instead of a plot per head, and changing the
     head count only moves items. Clicking a panel enlarges that head; clicking again (or Esc)
-    returns to the grid."""
+    returns to the grid.
+
+    Every token gets its label where it can be read: the label font shrinks down to a floor, key
+    labels turn 90 degrees, and the column count may change so panels get the room, before the
+    labels are thinned evenly. Hovering a token label emits ``tokenHovered`` and clicking it
+    ``tokenClicked`` ("query" or "key", index); ``set_focus`` highlights a query row and a key
+    column in every panel, ``set_selected_head`` outlines one panel."""
 
     hovered = Signal(int, int, int)  # head, query row, key column; head -1 when leaving
     headClicked = Signal(int)
     painted = Signal(float)  # milliseconds the last paint took
+    tokenHovered = Signal(str, int)  # "query" / "key" and the token; ("", -1) when leaving a label
+    tokenClicked = Signal(str, int)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.__dict__.pop("clear", None)  # pyqtgraph copies its layout's clear() onto the widget: use ours
         self.setObjectName("heads_view")
         self.setToolTip(
             QCoreApplication.translate(
                 "HeadsView",
                 "Attention weights of every head: row = query token, column = key token.\n"
-                "Hover a cell to read it; click a head to enlarge it (click again or Esc to go back).",
+                "Hover a cell to read it; click a head to enlarge it (click again or Esc to go back).\n"
+                "Hover or click a token label to follow that token in every head.",
             )
         )
+        self.ci.setContentsMargins(4, 6, 4, 4)
         self._lut = lut(WEIGHTS_CMAP)
         self._argb = argb_words(self._lut)
         self.plot = pg.PlotItem(axisItems=token_axes())
@@ -171,8 +199,10 @@ class HeadsView(pg.GraphicsLayoutWidget):
             ax.setStyle(tickFont=tick_font(), tickLength=-3, autoExpandTextSpace=False, hideOverlappingLabels=False)
             ax.setPen(pg.mkPen(None))  # no axis line across the gaps; the labels are the axis
             ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # redrawn only when its ticks change
-        self.plot.getAxis("left").setWidth(AXIS_WIDTH)
-        self.plot.getAxis("bottom").setHeight(AXIS_HEIGHT)
+        self.plot.getAxis("left").setWidth(zoomed(AXIS_WIDTH))
+        self.plot.getAxis("bottom").setHeight(zoomed(AXIS_HEIGHT))
+        self.corner = CornerTitle()
+        self.plot.layout.addItem(self.corner, 3, 0)
         self.colorbar = pg.ColorBarItem(
             values=(0.0, 1.0),
             colorMap=colormap(WEIGHTS_CMAP),
@@ -182,21 +212,41 @@ class HeadsView(pg.GraphicsLayoutWidget):
             colorMapMenu=False,
         )
         self.colorbar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        half_line = int(QFontMetricsF(tick_font()).height()) // 2 + 2  # the end ticks' labels stay on screen
+        self.colorbar.layout.setContentsMargins(0, half_line, 0, half_line)
         self.ci.addItem(self.plot, row=0, col=0)
         self.ci.addItem(self.colorbar, row=0, col=1)
         self.images: list[FastImageItem] = []  # one per shown head
         self.titles: list[PanelTitle] = []  # one per shown head, drawn by self.title_item
         self.title_item = PanelTitles()
         self.plot.addItem(self.title_item, ignoreBounds=True)
+        self.bands = FocusBands()
+        self.plot.addItem(self.bands, ignoreBounds=True)
+        self.selected_box = outline_item(SELECTED, 2.5)
+        self.plot.addItem(self.selected_box, ignoreBounds=True)
+        self.hover_box = outline_item(QColor("white"), 1.5)
+        self.plot.addItem(self.hover_box, ignoreBounds=True)
         self._pool: list[FastImageItem] = []
         self._shown: tuple[int, ...] = ()
         self.mosaic = Mosaic(1, 0, 1)
         self._tick_key = None
+        self._plan_key = None
+        self._plan = None
         self._trace: Trace | None = None
         self.focused: int | None = None
+        self.selected: int | None = None
+        self.focus: tuple[int | None, int | None] = (None, None)
         self.levels = (0.0, 1.0)
+        self.scale: tuple[str, float] | None = None  # set_colour_scale's (mode, top); None: linear, shared top
+        self._bar = None
+        self.fits = (None, None)  # the AxisFit of the query and of the key labels
+        # key labels that must be thinned stay upright here (each as far from the next as it is
+        # wide); figures turn them, which labels more tokens
+        self.thin_rotated = False
         self.last_paint_ms = 0.0
         self._pointer: QPointF | None = None  # scene position of the pointer while it is over the view
+        self._hover_label: tuple[str, int] | None = None
+        self._hint = ""
         self.plot.getViewBox().sigResized.connect(lambda *_: self._layout_if_needed())
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -208,13 +258,13 @@ class HeadsView(pg.GraphicsLayoutWidget):
         shown = (self.focused,) if self.focused is not None else tuple(range(trace.n_heads))
         if shown != self._shown:
             self._show_heads(shown)
-        vmax = steady_top(self.levels[1], float(trace.weights.max()))
-        if (0.0, vmax) != self.levels:
-            self.levels = (0.0, vmax)
-            self.colorbar.setLevels(self.levels)  # a legend only: the images get their levels below
+        mode, top = self.scale if self.scale is not None else ("linear", shared_top(trace.weights))
+        bar = colour_bar(mode, top)
+        if bar != self._bar:
+            self._set_bar(bar)
         # every shown head in one pass: (h, n, n) float64 -> (k, n, n) contiguous float32 and uint32
         weights = trace.weights if len(self._shown) == trace.n_heads else trace.weights[list(self._shown)]
-        data = weights.astype(np.float32)
+        data = weights.astype(np.float32) if mode == "linear" else apply_scale(weights, mode, top)
         pixels = argb_pixels(self._argb, data, self.levels)
         for k, image in enumerate(self.images):
             image.set_frame(data[k], self.levels, pixels[k])
@@ -222,10 +272,53 @@ class HeadsView(pg.GraphicsLayoutWidget):
         if self._pointer is not None:  # the pointer rests on the grid: read out the new numbers
             self._on_mouse_moved(self._pointer)
 
+    def _set_bar(self, bar) -> None:
+        """The colour bar of a scale: its levels (also the images'), tick labels in weights and title."""
+        self._bar = bar
+        self.levels = tuple(bar.levels)
+        self.colorbar.setLevels(self.levels)  # a legend only: the images get their levels in set_trace
+        self.colorbar.axis.setTicks([list(bar.ticks)])
+        self.colorbar.getAxis("left").setLabel(QCoreApplication.translate("ColourScale", bar.title))
+
+    def set_colour_scale(self, mode: str, top: float) -> None:
+        """Draw every head on colour scale ``mode`` (see explorer.colorscale) with the shared
+        linear top ``top``, now and from then on."""
+        colour_bar(mode, top)  # an unknown mode fails here, not in the next draw
+        if self.scale == (mode, float(top)):
+            return
+        self.scale = (mode, float(top))
+        if self._trace is not None:
+            self.set_trace(self._trace)
+
+    def clear(self, hint: str = "") -> None:
+        """Show no heads: the images, titles and labels go (no stale heatmap stays on screen) and
+        ``hint`` is written in the middle. The next set_trace shows data again."""
+        self._trace = None
+        self._hint = hint
+        in_view = set(self.plot.items)
+        for image in self._pool:
+            if image in in_view:
+                self.plot.removeItem(image)
+        self.images, self._shown, self.titles = [], (), []
+        self.mosaic = Mosaic(1, 0, 1)
+        self._tick_key = self._plan_key = None
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).setTicks([[], []])
+        self.title_item.set_titles([PanelTitle(hint, 0.5, 0.5)] if hint else [], QRectF(0, 0, 1, 1))
+        self.plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+        self.bands.set_panels([], None, None)
+        self.selected_box.hide()
+        self.hover_box.hide()
+
+    def hint_text(self) -> str:
+        """The text the cleared view shows ("" while it shows heads)."""
+        return self._hint
+
     def _show_heads(self, shown: tuple[int, ...]) -> None:
         """Put one image per head to show in the view, taken from a pool; images not needed leave
         the scene, so the view holds exactly one ImageItem per head shown."""
         self._shown = shown
+        self._hint = ""
         while len(self._pool) < len(shown):
             image = FastImageItem(axisOrder="row-major")
             image.setLookupTable(self._lut)
@@ -243,26 +336,75 @@ class HeadsView(pg.GraphicsLayoutWidget):
             else QCoreApplication.translate("HeadsView", "Head {0}")
         )
         self.titles = [PanelTitle(title.format(head + 1)) for head in shown]
-        self._tick_key = None
+        self._tick_key = self._plan_key = None
 
-    def _columns(self, count: int) -> int:
-        rect = self.plot.getViewBox().sceneBoundingRect()
-        w, h = (rect.width(), rect.height()) if rect.width() > 0 else (self.width() - 80, self.height() - 40)
-        return grid_columns(count, w, h) if count else 1
+    # ---- layout ------------------------------------------------------------------------------
+    def _spacing(self) -> tuple[float, float]:
+        """Gap between panels and title band height, in pixels at the current zoom."""
+        return GAP_PX * zoom(), math.ceil(QFontMetricsF(tick_font()).height() + 3)
+
+    def _axis_titles(self) -> tuple[str, str]:
+        return (QCoreApplication.translate("HeadsView", "query (row) →"),
+                QCoreApplication.translate("HeadsView", "key (column)"))
+
+    def _make_plan(self, tokens: tuple[str, ...], count: int, avail_w: float, avail_h: float):
+        """The column count and both axes' fits: the grid's usual column count if it labels every
+        token, else the count that labels the most (then with the largest font)."""
+        gap, title = self._spacing()
+        n = len(tokens)
+        default = grid_columns(count, avail_w - zoomed(AXIS_WIDTH), avail_h - zoomed(AXIS_HEIGHT)) if count else 1
+        titles = self._axis_titles()
+        best = None
+        seen_rows = set()
+        for cols in [default] + [c for c in range(1, count + 1) if c != default]:
+            rows = math.ceil(count / cols)
+            if rows in seen_rows and cols != default:
+                continue  # fewer columns give the same rows wider panels
+            seen_rows.add(rows)
+
+            def per_panel_w(w, cols=cols):
+                return (w - (cols - 1) * gap) / cols
+
+            def per_panel_h(h, rows=rows):
+                return (h - rows * title - (rows - 1) * gap) / rows
+
+            row_fit, key_fit, left, bottom = plan_axes(tokens, tokens, avail_w, avail_h, n, n, titles,
+                                                       per_panel_w, per_panel_h, thin_rotated=self.thin_rotated)
+            thinned = row_fit.stride > 1 or key_fit.stride > 1  # another column count only to label them all
+            fonts = row_fit.point_size + key_fit.point_size
+            score = (thinned, cols != default, row_fit.stride + key_fit.stride, -fonts)
+            if best is None or score < best[0]:
+                best = (score, cols, row_fit, key_fit, left, bottom)
+        return best[1:]
 
     def _layout_if_needed(self) -> None:
         """Place the panels and set the tick labels, if the tokens, the heads or the size changed."""
         if self._trace is None or not self.images:
             return
-        tokens = self._trace.tokens
-        vb = self.plot.getViewBox().sceneBoundingRect()
-        key = (tuple(tokens), self._shown, round(vb.width()), round(vb.height()))
+        tokens = tuple(self._trace.tokens)
+        vb = self.plot.getViewBox()
+        vb_rect = vb.sceneBoundingRect()
+        left_ax, bottom_ax = self.plot.getAxis("left"), self.plot.getAxis("bottom")
+        if vb_rect.width() > 0:
+            # the width the left axis and the view box share, the height of the view box and the
+            # bottom axis: the same whatever sizes the axes were given
+            avail_w = vb_rect.width() + left_ax.geometry().width()
+            avail_h = vb_rect.height() + bottom_ax.geometry().height()
+        else:
+            avail_w, avail_h = max(50.0, self.width() - 90.0), max(50.0, self.height() - 12.0)
+        plan_key = (tokens, len(self._shown), round(avail_w), round(avail_h), zoom())
+        if plan_key != self._plan_key:
+            self._plan_key = plan_key
+            self._plan = self._make_plan(tokens, len(self._shown), avail_w, avail_h)
+            self._apply_axes(tokens)
+        key = (plan_key, round(vb_rect.width()), round(vb_rect.height()))
         if key == self._tick_key:
             return
         self._tick_key = key
-        m = self.mosaic = Mosaic.fit(
-            len(tokens), len(self._shown), self._columns(len(self._shown)), vb.width(), vb.height()
-        )
+        gap, title_px = self._spacing()
+        cols = self._plan[0]
+        m = self.mosaic = Mosaic.fit(len(tokens), len(self._shown), cols, vb_rect.width(), vb_rect.height(),
+                                     gap, title_px)
         for k, (image, title) in enumerate(zip(self.images, self.titles)):
             x0, y0 = m.origin(k)
             image.setRect(QRectF(x0, y0, m.n, m.n))
@@ -271,32 +413,83 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.plot.setRange(xRange=(0, m.width), yRange=(0, m.height), padding=0)
         # pyqtgraph applies a new range only when the view next paints, which moves every item
         # again and so paints the view a second time; applied now, the frame paints once
-        self.plot.getViewBox().prepareForPaint()
-        self._set_ticks(tokens, vb.width(), vb.height())
+        vb.prepareForPaint()
+        self._set_ticks(tokens)
+        self._update_overlays()
 
-    def _set_ticks(self, tokens: list[str], width_px: float, height_px: float) -> None:
+    def _apply_axes(self, tokens: tuple[str, ...]) -> None:
+        """The fonts, label orientation and sizes of both axes for the current plan."""
+        cols, row_fit, key_fit, left_px, bottom_px = self._plan
+        self.fits = (row_fit, key_fit)
+        left, bottom = self.plot.getAxis("left"), self.plot.getAxis("bottom")
+        titles = self._axis_titles()
+        left.set_font(tick_font(row_fit.point_size))
+        left.set_rotated(False, row_fit.tiers)
+        left.set_title(titles[0], tick_font())
+        bottom.set_font(tick_font(key_fit.point_size))
+        bottom.set_rotated(bool(key_fit.rotated), key_fit.tiers)
+        self.corner.set_text(titles[1], tick_font())
+        if left.fixedWidth != left_px:
+            left.setWidth(left_px)
+        if bottom.fixedHeight != bottom_px:
+            bottom.setHeight(bottom_px)
+
+    def _set_ticks(self, tokens: tuple[str, ...]) -> None:
+        """A label per token (or every stride-th) for each panel row (left) and column (bottom)."""
         m = self.mosaic
-        labels, widest, line = label_extent(tokens)
-        unit_x = width_px / m.width if m.width else 1.0
-        unit_y = height_px / m.height if m.height else 1.0
-        stride_x = max(1, math.ceil((widest + 6) / max(unit_x, 1e-9)))
-        stride_y = max(1, math.ceil((line + 1) / max(unit_y, 1e-9)))
-        left, bottom = [], []
-        for r in range(m.rows):
-            y0 = m.origin(r * m.cols)[1]
-            left += [(y0 + i + 0.5, labels[i]) for i in range(0, m.n, stride_y)]
-        keys = list(range(0, m.n, stride_x))
-        if m.cols > 1:  # a label near a panel's right edge must not run into the next panel's first
-            spill = max(0.0, widest / 2 - unit_x / 2)  # how far the first label reaches left, px
-            room = m.n * unit_x + m.gap_x * unit_x - spill  # where the next panel's first label begins
-            keys = [j for j in keys if j == 0 or (j + 0.5) * unit_x + widest / 2 + 4 <= room]
-        for c in range(m.cols):
-            x0 = m.origin(c)[0]
-            bottom += [(x0 + j + 0.5, labels[j]) for j in keys]
-        self.plot.getAxis("left").setTicks([left, []])
-        self.plot.getAxis("bottom").setTicks([bottom, []])
+        row_fit, key_fit = self.fits
+        rows = range(0, m.n, row_fit.stride)
+        keys = list(range(0, m.n, key_fit.stride))
+        if m.cols > 1 and key_fit.stride > 1:  # a thinned label must not run into the next panel's first
+            unit = self.plot.getViewBox().sceneBoundingRect().width() / m.width  # pixels per cell
+            need = key_fit.widest + LABEL_GAP_PX
+            keys = [j for j in keys if j == 0 or ((m.n - j) + m.gap_x) * unit >= need]
+        left = [(m.origin(r * m.cols)[1] + i + 0.5, row_fit.labels[i], i) for r in range(m.rows) for i in rows]
+        bottom = [(m.origin(c)[0] + j + 0.5, key_fit.labels[j], j) for c in range(m.cols) for j in keys]
+        self.plot.getAxis("left").set_token_ticks(left)
+        self.plot.getAxis("bottom").set_token_ticks(bottom)
 
-    # ---- interaction ------------------------------------------------------------------------
+    @property
+    def label_stride(self) -> int:
+        """Every how many tokens a label is drawn (1: every token), on the sparser axis."""
+        return max((f.stride for f in self.fits if f is not None), default=1)
+
+    def label_rects(self) -> dict[str, list[tuple[str, QRectF]]]:
+        """Every drawn token label and its box in this widget's coordinates: "query" (the left
+        axis) and "key" (the bottom axis; a turned label's bounding box)."""
+        to_widget = self.viewportTransform()
+        offset = QPointF(self.viewport().pos())
+        out = {}
+        for kind, side in (("query", "left"), ("key", "bottom")):
+            rects = self.plot.getAxis(side).label_rects() if self.images else []
+            out[kind] = [(text, to_widget.mapRect(r).translated(offset)) for text, r in rects]
+        return out
+
+    # ---- focus, selection, hover -------------------------------------------------------------
+    def set_focus(self, query: int | None, key: int | None) -> None:
+        """Highlight query row ``query`` and key column ``key`` in every panel (None: neither),
+        and draw their labels bold and coloured."""
+        self.focus = (query, key)
+        self.plot.getAxis("left").set_focus(query)
+        self.plot.getAxis("bottom").set_focus(key)
+        self._update_overlays()
+
+    def set_selected_head(self, head: int | None) -> None:
+        """Outline the panel of ``head`` (0-based; None: no outline)."""
+        self.selected = head
+        self._update_overlays()
+
+    def _update_overlays(self) -> None:
+        m = self.mosaic
+        panels = [(*m.origin(k), m.n, m.n) for k in range(len(self.images))]
+        self.bands.set_panels(panels, *self.focus)
+        if self.selected is not None and self.selected in self._shown:
+            x0, y0 = m.origin(self._shown.index(self.selected))
+            self.selected_box.setRect(QRectF(x0, y0, m.n, m.n))
+            self.selected_box.show()
+        else:
+            self.selected_box.hide()
+
     def cell_under(self, scene_pos) -> tuple[int, int, int] | None:
         vb = self.plot.getViewBox()
         if not self.images or not vb.sceneBoundingRect().contains(scene_pos):
@@ -313,10 +506,37 @@ class HeadsView(pg.GraphicsLayoutWidget):
         x0, y0 = self.mosaic.origin(panel)
         return self.plot.getViewBox().mapViewToScene(QPointF(x0 + col + 0.5, y0 + row + 0.5))
 
-    def _on_mouse_moved(self, pos) -> None:
+    def label_under(self, scene_pos) -> tuple[str, int] | None:
+        """("query", i) or ("key", j) if a token label is under ``scene_pos``."""
+        if not self.images:
+            return None
+        return token_label_under([self.plot.getAxis("left"), self.plot.getAxis("bottom")], scene_pos)
+
+    def readout(self, head: int, row: int, col: int) -> str:
+        """The hover text of one cell: head, both tokens and the weight."""
+        t = self._trace
+        return QCoreApplication.translate("HeadsView", "Head {0} · query {1} “{2}” → key {3} “{4}”: {5:.3f}").format(
+            head + 1, row, elide_middle(t.tokens[row]), col, elide_middle(t.tokens[col]),
+            float(t.weights[head, row, col]))
+
+    def _on_mouse_moved(self, pos, show_tip: bool = True) -> None:
         self._pointer = QPointF(pos)
         hit = self.cell_under(pos)
+        if hit is not None:
+            head, row, col = hit
+            x0, y0 = self.mosaic.origin(self._shown.index(head))
+            self.hover_box.setRect(QRectF(x0 + col, y0 + row, 1, 1))
+            self.hover_box.show()
+            if show_tip and self._trace is not None:
+                QToolTip.showText(self.mapToGlobal(self.mapFromScene(pos)), self.readout(*hit), self)
+        elif self.hover_box.isVisible():
+            self.hover_box.hide()
+            QToolTip.hideText()
         self.hovered.emit(*(hit if hit is not None else (-1, -1, -1)))
+        label = self.label_under(pos)
+        if label != self._hover_label:
+            self._hover_label = label
+            self.tokenHovered.emit(*(label if label is not None else ("", -1)))
 
     def mouseMoveEvent(self, event) -> None:
         """Every move updates the readout (the scene's sigMouseMoved drops moves that come within
@@ -324,13 +544,30 @@ class HeadsView(pg.GraphicsLayoutWidget):
         super().mouseMoveEvent(event)
         self._on_mouse_moved(self.mapToScene(event.position().toPoint()))
 
+    def viewportEvent(self, event) -> bool:
+        """Over a cell the tooltip is the cell's readout (not the view's help text)."""
+        if event.type() == QEvent.Type.ToolTip and self._pointer is not None:
+            hit = self.cell_under(self._pointer)
+            if hit is not None and self._trace is not None:
+                QToolTip.showText(event.globalPos(), self.readout(*hit), self)
+                return True
+        return super().viewportEvent(event)
+
     def leaveEvent(self, event) -> None:
         self._pointer = None
+        self.hover_box.hide()
         self.hovered.emit(-1, -1, -1)
+        if self._hover_label is not None:
+            self._hover_label = None
+            self.tokenHovered.emit("", -1)
         super().leaveEvent(event)
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
+            return
+        label = self.label_under(event.scenePos())
+        if label is not None:
+            self.tokenClicked.emit(*label)
             return
         hit = self.cell_under(event.scenePos())
         if hit is not None:

@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         # ---- wiring: token focus in every matrix view (BertViz-style); a clicked token stays
         # selected (in the state) until Esc, a hovered one shows while the pointer is on it
         for view in self._focus_views():
-            if hasattr(view, "tokenHovered"):  # TEMP until every view has it
+            if hasattr(view, "tokenHovered"):  # the model view has no token labels
                 view.tokenHovered.connect(self._on_token_hovered)
                 view.tokenClicked.connect(self._on_token_clicked)
         self.heads_view.headClicked.connect(lambda head: self.state.set_head(head) if head >= 0 else None)
@@ -572,17 +572,16 @@ class MainWindow(QMainWindow):
         if previous is not None and previous[0] != scale[0] and "model" in self.views:
             self._dirty_views.add("model")  # the model view draws in the same mode when shown
         for view in (self.heads_view, self.compare_view, self.step_view):
-            if hasattr(view, "set_colour_scale"):  # TEMP
-                view.set_colour_scale(*scale)
+            view.set_colour_scale(*scale)
 
     def _clear_views(self) -> None:
         """Empty text: every matrix view clears and the grid says what to do."""
         self._cleared = True
         self.trace, self.pair = None, None
         hint = self.tr("Type some text in the Controls panel to see its attention.")
-        for view, args in ((self.heads_view, (hint,)), (self.compare_view, ()), (self.step_view, ())):
-            if "clear" in type(view).__dict__:  # TEMP
-                view.clear(*args)
+        self.heads_view.clear(hint)
+        self.compare_view.clear()
+        self.step_view.clear()
         self.hover_label.setText("")
 
     def _follow_selection(self, fields: frozenset) -> None:
@@ -610,10 +609,8 @@ class MainWindow(QMainWindow):
     def _show_focus(self) -> None:
         query, key = self.focus_tokens()
         for view in self._focus_views():
-            if hasattr(view, "set_focus"):  # TEMP
-                view.set_focus(query, key)
-        if hasattr(self.heads_view, "set_selected_head"):  # TEMP
-            self.heads_view.set_selected_head(self.state.head)
+            view.set_focus(query, key)
+        self.heads_view.set_selected_head(self.state.head)
 
     def _on_token_hovered(self, kind: str, index: int) -> None:
         self._hover_token = (kind, index) if kind in ("query", "key") and index >= 0 else None

@@ -42,10 +42,22 @@ def stage_shapes(pair: TracePair, k: int) -> str:
         return QCoreApplication.translate(
             "Stages", "Q : {0} → split into {1} heads → {1} × {2} (single head: 1 × {0})").format(
             _shape(n, d), h, _shape(n, dk))
-    if k in (4, 5, 6, 7):
+    if k == 4:
         return QCoreApplication.translate(
             "Stages", "{0} heads: ({1})·({2}) → {0} × {3}; single head: ({4})·({5}) → {3}").format(
             h, _shape(n, dk), _shape(dk, n), _shape(n, n), _shape(n, d), _shape(d, n))
+    if k == 5:  # stages 5-7 work element by element (7: row by row) on each head's n×n, no product
+        return QCoreApplication.translate(
+            "Stages", "elementwise on {1}, per head i: {0} × {1} → {0} × {1}; single head: {1} → {1}").format(
+            h, _shape(n, n))
+    if k == 6:
+        return QCoreApplication.translate(
+            "Stages", "elementwise on {1}, per head i: {0} × {1} → {0} × {1} ({2} of {3} cells kept); "
+                      "single head: {1} → {1}").format(h, _shape(n, n), int(t.allowed.sum()), n * n)
+    if k == 7:
+        return QCoreApplication.translate(
+            "Stages", "row by row on {1}, per head i: {0} × {1} → {0} × {1}, every row sums to 1; "
+                      "single head: {1} → {1}").format(h, _shape(n, n))
     if k == 8:
         return QCoreApplication.translate(
             "Stages", "{0} heads: ({1})·({2}) → {0} × {2}; single head: ({1})·({3}) → {3}").format(

@@ -8,11 +8,22 @@ shown elided (the whole token in a tooltip), so no text can widen the window."""
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QRectF,
+    QSignalBlocker,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,19 +32,30 @@ from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
     QSplitter,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ..colorscale import apply_scale, colour_bar
 from ..engine import STAGES, Trace, TracePair
 from ..engine.stages import KEY_COLUMN_STAGES, WEIGHT_STAGES
 from ..textfit import elide_middle
-from .grid import grid_columns, place
+from .grid import place
 from .matrix_plot import MatrixPlot, argb_pixels, argb_words
 from .stage_info import N_STAGES, scale_text, stage_formula, stage_shapes, stage_title
-from .style import DIVERGING_CMAP, WEIGHTS_CMAP, colormap, lut, nice_max
+from .style import (
+    DIVERGING_CMAP,
+    LABEL_MAX_PX,
+    WEIGHTS_CMAP,
+    colormap,
+    lut,
+    nice_max,
+    tick_font,
+    zoom,
+)
 
 TOKEN_CHARS = 24  # a token is shown with at most this many characters (elided in the middle)
 
@@ -52,33 +74,106 @@ def _sub(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
-def stage_panels(pair: TracePair, k: int) -> tuple[list[Panel], bool]:
+TITLE_PX = 18  # the height of a panel's title band (pyqtgraph's default is 30)
+GAP_PX = 8  # between panels, so one panel's numbered axis never runs into the next one's
+BAR_PX = 84  # a colour bar with its tick labels and its title
+SIDE_PX = 24  # the layout's margins
+
+
+@lru_cache(maxsize=256)
+def _label_px(text: str, scale: float) -> tuple[float, float]:
+    """(width, line height) of token label ``text`` at the tick font, at most a long label's width."""
+    fm = QFontMetricsF(tick_font())
+    return min(fm.horizontalAdvance(elide_middle(text, 24)), LABEL_MAX_PX * scale), fm.height()
+
+
+def panel_axes(rows: tuple[str, ...], cols: tuple[str, ...], width: float, height: float) -> tuple[float, float]:
+    """About the (left axis width, bottom axis height) a panel of ``width`` x ``height`` pixels
+    (axes and matrix, no title) gives its labels, as the matrix plot fits them: row labels as
+    wide as the longest; key labels upright if they fit their column, turned if a line does,
+    else upright and thinned. An estimate from the longest label alone (O(1), for choosing a
+    layout; the plots fit their own labels exactly)."""
+    scale = zoom()
+    row_w, line = _label_px(max(rows, key=len, default=""), scale)
+    col_w, _ = _label_px(max(cols, key=len, default=""), scale)
+    left = max(24 * scale, row_w + 10)
+    pitch = (width - left) / max(1, len(cols))
+    bottom = col_w + 6 if line <= pitch < col_w + 4 else line + 6
+    return float(left), float(bottom)
+
+
+@lru_cache(maxsize=64)
+def _area_columns(n_items: int, extra_cols: int, blocks: int, shape: tuple[int, int], area: tuple[int, int],
+                  title_px: tuple[float, float], rows: tuple[str, ...], cols: tuple[str, ...], scale: float) -> int:
+    """The column count for ``n_items`` panels per block (``blocks`` blocks stacked on the same
+    columns, ``extra_cols`` more columns beside them) in ``area`` = (width, height) pixels: the
+    one with the biggest matrix cells whose panels are wide enough for their titles ``title_px``
+    = (a panel's, an extra column's). ``shape`` is
+    a matrix's (rows, cols), ``rows``/``cols`` its labels (the axes take what their labels need)."""
+    width, height = area
+    if n_items <= 1:
+        return 1
+    if width <= 0 or height <= 0:
+        return math.ceil(math.sqrt(n_items))
+    best, best_key = 1, None
+    for n_cols in range(1, n_items + 1):
+        total_cols = n_cols + extra_cols
+        grid_rows = math.ceil(n_items / n_cols) * blocks
+        usable_w = width - BAR_PX - SIDE_PX - GAP_PX * total_cols
+        panel_h = (height - SIDE_PX - GAP_PX // 2 * grid_rows) / grid_rows - TITLE_PX * scale
+        left, bottom = panel_axes(rows, cols, usable_w / total_cols, panel_h)
+        pw = (usable_w - left) / total_cols
+        left, bottom = panel_axes(rows, cols, pw + left, panel_h)
+        pw = (usable_w - left) / total_cols
+        ph = panel_h - bottom
+        cell = min(pw / max(1, shape[1]), ph / max(1, shape[0]))
+        titles_fit = pw >= title_px[0] and pw * total_cols >= n_cols * title_px[0] + extra_cols * title_px[1]
+        key = (titles_fit, cell)
+        if best_key is None or key > best_key:
+            best, best_key = n_cols, key
+    return best
+
+
+def stage_panels(pair: TracePair, k: int, area: tuple[float, float] = (0.0, 0.0)) -> tuple[list[Panel], bool]:
     """The panels of stage k, laid out on a grid as ``STAGES[k].layout`` says, and whether the
-    values are weights (0..1). The single head, where it differs, is one extra column on the right."""
+    values are weights (0..1). Heads wrap onto as many rows as fit ``area`` (width, height in
+    pixels) best; the single head, where it differs, is one extra column on the right. Columns
+    that are dimensions, not keys, are labelled with their numbers 0 … d−1."""
     stage = STAGES[k]
     t, s = pair.multi, pair.single
     tok = t.tokens
     h = t.n_heads
     key_cols = tok if k in KEY_COLUMN_STAGES else None
+    size = (int(area[0]), int(area[1]))
     panels: list[Panel] = []
     if stage.layout == "matrix":
         for j, name in enumerate(stage.arrays):
             title = "X" if name == "x" else name[0].upper()
-            panels.append(Panel(title, getattr(t, name), tok, None, 0, j))
-    elif stage.layout == "split":
-        for r, name in enumerate(stage.arrays):
             arr = getattr(t, name)
+            panels.append(Panel(title, arr, tok, _dims(arr.shape[1]), 0, j))
+    elif stage.layout == "split":
+        arrays = [getattr(t, name) for name in stage.arrays]
+        dims = _dims(arrays[0].shape[2])
+        cols = _area_columns(h, 0, len(arrays), arrays[0].shape[1:], size, (_title_px(f"Q{_sub(h)}"), 0.0),
+                             _typical(tok), tuple(dims), zoom())
+        per_block = math.ceil(h / cols)
+        for r, (name, arr) in enumerate(zip(stage.arrays, arrays)):
             for i in range(h):
-                panels.append(Panel(f"{name.upper()}{_sub(i + 1)}", arr[i], tok, None, r, i))
+                panels.append(Panel(f"{name.upper()}{_sub(i + 1)}", arr[i], tok, dims,
+                                    r * per_block + i // cols, i % cols))
     elif stage.layout == "per_head":
-        cols = grid_columns(h, 4, 3, prefer_full_rows=False)  # fixed and landscape-ish; the single head adds a column
-        name = _panel_name(k)
         arr = getattr(t, stage.arrays[0])
+        head = QCoreApplication.translate("StepView", "Head {0}")
+        single = QCoreApplication.translate("StepView", "Single head")
+        title_px = (_title_px(head.format(h)), _title_px(single))
+        labels = key_cols if key_cols is not None else _dims(arr.shape[2])
+        cols = _area_columns(h, 1, 1, arr.shape[1:], size, title_px, _typical(tok),
+                             _typical(labels) if key_cols is not None else tuple(labels), zoom())
         for i in range(h):
-            panels.append(Panel(QCoreApplication.translate("StepView", "{0} · head {1}").format(name, i + 1), arr[i],
-                                tok, key_cols, i // cols, i % cols))
-        panels.append(Panel(QCoreApplication.translate("StepView", "{0} · single head").format(name),
-                            getattr(s, stage.arrays[0])[0], tok, key_cols, 0, cols))
+            panels.append(Panel(head.format(i + 1), arr[i], tok, labels, i // cols, i % cols))
+        single_arr = getattr(s, stage.arrays[0])[0]
+        single_cols = key_cols if key_cols is not None else _dims(single_arr.shape[1])
+        panels.append(Panel(single, single_arr, tok, single_cols, 0, cols))
     elif stage.layout == "multi_single":
         name = stage.arrays[0]
         if name == "concat":
@@ -87,21 +182,53 @@ def stage_panels(pair: TracePair, k: int) -> tuple[list[Panel], bool]:
         else:
             first = QCoreApplication.translate("StepView", "output, {0} heads").format(h)
             second = QCoreApplication.translate("StepView", "output, single head")
-        panels.append(Panel(first, getattr(t, name), tok, None, 0, 0))
-        panels.append(Panel(second, getattr(s, name), tok, None, 0, 1))
+        panels.append(Panel(first, getattr(t, name), tok, _dims(t.d_model), 0, 0))
+        panels.append(Panel(second, getattr(s, name), tok, _dims(s.d_model), 0, 1))
     return panels, k in WEIGHT_STAGES
 
 
-def _panel_name(k: int) -> str:
-    if k == 4:
-        return "QKᵀ"
-    if k == 5:
-        return QCoreApplication.translate("StepView", "scaled")
-    if k == 6:
-        return QCoreApplication.translate("StepView", "masked")
-    if k == 7:
-        return "softmax"
-    return "A·V"
+def _typical(tokens: list[str]) -> tuple[str, ...]:
+    """n copies of the longest token: what the axes need room for, and the same key for every
+    text of that length and longest token (the column choice is cached by it, not by the text)."""
+    return (max(tokens, key=len, default=""),) * len(tokens)
+
+
+_DIMS: dict[int, list[str]] = {}
+
+
+def _dims(n: int) -> list[str]:
+    """Column labels 0 … n−1 for a matrix whose columns are dimensions (one list per n, so a live
+    update hands the panel the same list and its ticks are not rebuilt)."""
+    labels = _DIMS.get(n)
+    if labels is None:
+        labels = _DIMS[n] = [str(i) for i in range(n)]
+    return labels
+
+
+def title_font() -> QFont:
+    """The panels' title font (9 pt at the presentation zoom)."""
+    font = QFont()
+    font.setPointSizeF(9 * zoom())
+    return font
+
+
+def _title_px(text: str) -> float:
+    return QFontMetrics(title_font()).horizontalAdvance(text) + 2
+
+
+def _set_title(plot: pg.PlotItem, text: str) -> None:
+    """A panel title in a short band (TITLE_PX high, not pyqtgraph's 30 px)."""
+    plot.setTitle(text, size=f"{9 * zoom():g}pt")
+    band = max(TITLE_PX, QFontMetrics(title_font()).height() + 2)
+    plot.titleLabel.setMaximumHeight(band)
+    plot.layout.setRowFixedHeight(0, band)
+
+
+def inset_bar(bar: pg.ColorBarItem) -> None:
+    """Keep a colour bar's end labels (drawn centred on its ends) inside its own box: a bar above
+    or below another one never has its labels run into the other's."""
+    half = math.ceil(QFontMetrics(tick_font()).height() / 2) + 1
+    bar.layout.setContentsMargins(0, half, 0, half)
 
 
 def _show_choices(combo: QComboBox, items: list[str], tips: list[str] | None, index: int) -> None:
@@ -134,15 +261,35 @@ def _abs_top(arrays: list[np.ndarray]) -> float:
     return top if top > 0 else 1.0
 
 
+def _tick_text(v: float) -> str:
+    return "0" if v == 0 else f"{v:.3g}".replace("-", "−")
+
+
+def _diverging_ticks(top: float) -> list[tuple[float, str]]:
+    """Five labelled ticks over −top … top (explicit, so the bar never shows a crowded or empty axis)."""
+    return [(v, _tick_text(v)) for v in (-top, -top / 2, 0.0, top / 2, top)]
+
+
 class StageGraphics(pg.GraphicsLayoutWidget):
-    """The matrices of one stage. Panels come from a pool and are re-placed only when the stage
-    or the head count changes; live updates swap image pixels (mapped for all panels of a
-    stage in one pass when they have one shape, as the heads grid does) and set titles, labels,
-    colour tables and axes only when they changed."""
+    """The matrices of one stage. Panels come from a pool and are re-placed only when the stage,
+    the head count or the shape of the area changes; live updates swap image pixels (mapped for
+    all panels of a stage in one pass when they have one shape, as the heads grid does) and set
+    titles, labels, colour tables and axes only when they changed.
+
+    The heads wrap onto as many rows as make their cells biggest in the area the view has, every
+    panel fits in the view with the colour bar beside them, and numbered axes are labelled at
+    cell centres, thinned so no two labels touch."""
+
+    tokenHovered = Signal(str, int)
+    tokenClicked = Signal(str, int)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("stage_graphics")
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.ci.layout.setHorizontalSpacing(GAP_PX)
+        self.ci.layout.setVerticalSpacing(GAP_PX // 2)
         self._pool: list[MatrixPlot] = []
         self.plots: list[MatrixPlot] = []
         self.panels: list[Panel] = []
@@ -151,30 +298,67 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         self._argb = {name: argb_words(table) for name, table in self._luts.items()}
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=12,
                                         colorMapMenu=False)
+        self.colorbar.axis.setStyle(tickFont=tick_font(), hideOverlappingLabels=False)
+        inset_bar(self.colorbar)
         self.tokens_label = pg.LabelItem("", size="10pt", justify="left")
         self.levels = (0.0, 1.0)
         self.cmap = WEIGHTS_CMAP
+        self.colour_scale: tuple[str, float] = ("linear", 1.0)  # (mode, top) for the attention weights
+        self.focus: tuple[int | None, int | None] = (None, None)  # (query, key) highlighted
+        self.stage = -1
+        self.pair: TracePair | None = None
+        self._bar_shown: tuple | None = None  # (ticks, title) on the colour bar
         self._shown: list[tuple] = []  # per plot: (lut name, title, left axis shown) last set
+        self._focused: list[tuple] = []  # per plot: the focus last given to it
+
+    # ---- drawing ----------------------------------------------------------------------------
+    def _area(self) -> tuple[float, float]:
+        return float(self.width()), float(self.height())
 
     def set_stage(self, pair: TracePair, k: int) -> None:
-        panels, is_weights = stage_panels(pair, k)
+        self.pair, self.stage = pair, k
+        panels, is_weights = stage_panels(pair, k, self._area())
         key = (k, tuple((p.row, p.col) for p in panels))
-        if key != self._layout_key:
+        placed = key != self._layout_key
+        if placed:
             self._layout_key = key
             self._place(panels, k)
         self.panels = panels
         if k == 0:
             self.tokens_label.setText(_token_listing(pair.multi.tokens))
+            self._wrap_tokens()
             return
-        top = _abs_top([p.data for p in panels])
+        self._draw(panels, is_weights, k)
+        if placed:  # the grid grew while the panels still had the old stage's titles and axes: fit it again
+            self.ci.updateGeometry()  # forget the minimum size measured then
+            self.ci.layout.activate()
+            pg.GraphicsLayoutWidget.resizeEvent(self, None)
+
+    def _draw(self, panels: list[Panel], is_weights: bool, k: int) -> None:
         cmap = WEIGHTS_CMAP if is_weights else DIVERGING_CMAP
-        levels = (0.0, nice_max(top)) if is_weights else (-nice_max(top), nice_max(top))
+        if is_weights:  # the attention weights: the colour scale the window chose, shared with its other views
+            mode, top = self.colour_scale
+            bar = colour_bar(mode, top)
+            levels = bar.levels
+            ticks = list(bar.ticks)
+            title = QCoreApplication.translate("ColourScale", bar.title)
+        else:  # signed values on a diverging scale from the numbers shown now (no history)
+            top = nice_max(_abs_top([p.data for p in panels]))
+            levels, ticks, title = (-top, top), _diverging_ticks(top), ""
         if cmap != self.cmap:
             self.cmap = cmap
             self.colorbar.setColorMap(colormap(cmap))
         if levels != self.levels:
             self.levels = levels
             self.colorbar.setLevels(levels)
+        if (ticks, title) != self._bar_shown:
+            self._bar_shown = (ticks, title)
+            self.colorbar.axis.setTicks([ticks, []])
+            label_axis = self.colorbar.getAxis("left")
+            if title:
+                label_axis.setLabel(title)
+            else:
+                label_axis.showLabel(False)
         # every panel of one shape in one pass: (p, rows, cols) float32 -> uint32 pixels; masked
         # (-inf) cells become NaN, which maps to a transparent pixel
         shapes = {p.data.shape for p in panels}
@@ -182,14 +366,17 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         if len(shapes) == 1:
             data = np.stack([p.data for p in panels]).astype(np.float32)  # p x (rows, cols) -> (p, rows, cols)
             data[~np.isfinite(data)] = np.nan
+            if is_weights and self.colour_scale[0] != "linear":
+                data = apply_scale(data, self.colour_scale[0], self.colour_scale[1])  # (p, n, n), NaN stays NaN
             pixels = argb_pixels(self._argb[cmap], data, levels)
+        focus = self._focus_for(k)
         for j, (plot, p) in enumerate(zip(self.plots, panels)):
             shown = (cmap, p.title, p.col == 0)
             if self._shown[j] != shown:
                 if self._shown[j] is None or self._shown[j][0] != cmap:
                     plot.image.setLookupTable(self._luts[cmap], update=False)
                 if self._shown[j] is None or self._shown[j][1] != p.title:
-                    plot.setTitle(p.title, size="9pt")
+                    _set_title(plot, p.title)
                 if self._shown[j] is None or self._shown[j][2] != shown[2]:
                     plot.showAxis("left", p.col == 0)  # a row of panels shares its token labels
                 self._shown[j] = shown
@@ -197,12 +384,69 @@ class StageGraphics(pg.GraphicsLayoutWidget):
                 plot.set_matrix(data[j], levels, pixels[j])
             else:
                 d = np.ascontiguousarray(p.data, dtype=np.float32)  # (rows, cols)
+                if is_weights:
+                    d = apply_scale(d, *self.colour_scale)
                 plot.set_matrix(np.where(np.isfinite(d), d, np.float32(np.nan)), levels)
             plot.set_labels(p.rows, p.cols)
+            if self._focused[j] != focus:
+                self._focused[j] = focus
+                plot.set_focus(*focus)
 
+    def panel_rects(self) -> list[QRectF]:
+        """Every matrix panel of the stage (its plot: title, axes and matrix) in view pixels."""
+        return [self.mapFromScene(plot.sceneBoundingRect()).boundingRect().toRectF() for plot in self.plots]
+
+    def set_colour_scale(self, mode: str, top: float) -> None:
+        """The attention weights' scale (stage 7); the other stages keep their diverging scale."""
+        self.colour_scale = (mode, float(top))
+
+    def set_focus(self, query: int | None, key: int | None) -> None:
+        """Highlight query row ``query`` and key column ``key`` (None: none) in every panel; a key
+        only where the columns are keys (stages 4-7), not dimensions."""
+        self.focus = (query, key)
+        focus = self._focus_for(self.stage)
+        for j, plot in enumerate(self.plots):
+            if self._focused[j] != focus:
+                self._focused[j] = focus
+                plot.set_focus(*focus)
+
+    def _focus_for(self, k: int) -> tuple[int | None, int | None]:
+        query, key = self.focus
+        return query, key if k in KEY_COLUMN_STAGES else None
+
+    def clear_stage(self) -> None:
+        """Show nothing (an empty text): no stale matrices, token list or colour bar."""
+        self.pair = None
+        self._layout_key = None
+        self.panels = []
+        self.plots = []
+        self.tokens_label.setText("")
+        place(self, [])
+
+    # ---- layout -----------------------------------------------------------------------------
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.resizeEvent(None)  # a page of a tab widget may have been resized while hidden
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "pair", None) is None:  # also while pyqtgraph's constructor sizes the view
+            return
+        if self.stage == 0:
+            self._wrap_tokens()
+            return
+        panels, _ = stage_panels(self.pair, self.stage, self._area())
+        if (self.stage, tuple((p.row, p.col) for p in panels)) != self._layout_key:
+            self.set_stage(self.pair, self.stage)  # another arrangement fits the new size better
+
+    def _wrap_tokens(self) -> None:
+        """The token list wraps at the view's width: every token on screen, none cut off."""
+        item = self.tokens_label.item
+        width = max(80.0, self.width() - 24.0)
+        if item.textWidth() != width:
+            item.setTextWidth(width)
+        self.tokens_label.updateMin()
+        self.tokens_label.resizeEvent(None)
 
     def _place(self, panels: list[Panel], k: int) -> None:
         if k == 0:
@@ -210,19 +454,56 @@ class StageGraphics(pg.GraphicsLayoutWidget):
             place(self, [(self.tokens_label, 0, 0, 1, 1)])
             return
         while len(self._pool) < len(panels):
-            self._pool.append(MatrixPlot())
+            plot = MatrixPlot()
+            plot.tokenHovered.connect(self._on_tokenHovered)
+            plot.tokenClicked.connect(self._on_tokenClicked)
+            # the trace's own numbers, whatever colour scale draws them
+            plot.set_readout(lambda row, col, j=len(self._pool): self.readout(j, row, col))
+            self._pool.append(plot)
         self.plots = self._pool[: len(panels)]
-        self._shown = [None] * len(panels)
+        self._focused = [None] * len(panels)
+        self._shown = []
+        for plot, p in zip(self.plots, panels):  # titles and axes first: the grid is measured with them
+            _set_title(plot, p.title)
+            plot.showAxis("left", p.col == 0)  # a row of panels shares its token labels
+            self._shown.append((None, p.title, p.col == 0))
         n_rows = max(p.row for p in panels) + 1
         n_cols = max(p.col for p in panels) + 1
         cells = [(plot, p.row, p.col, 1, 1) for plot, p in zip(self.plots, panels)]
         place(self, cells + [(self.colorbar, 0, n_cols, n_rows, 1)])
 
+    def readout(self, j: int, row: int, col: int) -> str:
+        """The hover text of cell (row, col) of panel j: its tokens (or dimension) and its value."""
+        if j >= len(self.panels):
+            return ""
+        p = self.panels[j]
+        value = float(p.data[row, col])
+        query = elide_middle(p.rows[row]) if row < len(p.rows) else str(row)
+        if self.stage in KEY_COLUMN_STAGES and p.cols is not None and col < len(p.cols):
+            text = QCoreApplication.translate("MatrixPlot", "query {0} “{1}” → key {2} “{3}”: {4:.3f}").format(
+                row, query, col, elide_middle(p.cols[col]), value)
+        else:
+            text = QCoreApplication.translate("MatrixPlot", "query {0} “{1}” · dimension {2}: {3:.3f}").format(
+                row, query, col, value)
+        return f"{p.title} · {text}"
+
+    def _on_tokenHovered(self, kind: str, index: int) -> None:  # noqa: N802 - named after the signal
+        self.tokenHovered.emit(kind, self._token_index(kind, index))
+
+    def _on_tokenClicked(self, kind: str, index: int) -> None:  # noqa: N802 - named after the signal
+        self.tokenClicked.emit(kind, self._token_index(kind, index))
+
+    def _token_index(self, kind: str, index: int) -> int:
+        """A column of dimensions is no key token: a hover or click there picks no token (-1)."""
+        return index if kind != "key" or self.stage in KEY_COLUMN_STAGES else -1
+
 
 def _token_listing(tokens: list[str]) -> str:
-    items = [f"<b>{i}</b>&nbsp;{_html(elide_middle(t, TOKEN_CHARS))}" for i, t in enumerate(tokens)]
-    lines = [" &nbsp; ".join(items[j:j + 12]) for j in range(0, len(items), 12)]
-    return "<br>".join(lines)
+    """Every token with its number (from 0), one unbreakable item each; the label wraps between
+    items at its width."""
+    items = [f"<b>{i}</b>&nbsp;{_html(elide_middle(t, TOKEN_CHARS)).replace(' ', '&nbsp;')}"
+             for i, t in enumerate(tokens)]
+    return "&nbsp;&nbsp; ".join(items)
 
 
 def _html(text: str) -> str:
@@ -301,7 +582,11 @@ class StepView(QWidget):
     """Stage-by-stage walk through the computation with the real numbers."""
 
     stageChanged = Signal(int)
+    tokenHovered = Signal(str, int)  # ("query" | "key", token index; -1: none), from any panel
+    tokenClicked = Signal(str, int)
     PLAY_INTERVAL_MS = 1500
+    GRAPHICS_MIN_PX = 520  # narrower than the drill-down plus this, the drill-down goes under the matrices
+    SCALE_DELAY_MS = 50
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -327,6 +612,8 @@ class StepView(QWidget):
         self.shapes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.graphics = StageGraphics(self)
+        self.graphics.tokenHovered.connect(self.tokenHovered)
+        self.graphics.tokenClicked.connect(self.tokenClicked)
 
         # drill-down
         self.query_combo = self._combo("query_combo", self.tr("The query token whose path through the head is "
@@ -371,17 +658,27 @@ class StepView(QWidget):
         dl.addWidget(self.drilldown_table, 1)
         dl.addWidget(self.out_label)
         split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.setObjectName("step_splitter")
+        split.setChildrenCollapsible(False)
         split.addWidget(self.graphics)
         split.addWidget(drill)
-        split.setSizes([720, 480])  # the matrices first; the drill-down table scrolls sideways if it must
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)  # the matrices take what the drill-down does not need
+        split.setStretchFactor(1, 0)
         self.split = split
+        self.drill = drill
+        self._split_dragged = False  # the user moved the handle: keep their sizes until the orientation changes
+        split.splitterMoved.connect(self._on_split_moved)
+        split.installEventFilter(self)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.formula_label)
         lay.addWidget(self.shapes_label)
         lay.addWidget(split, 1)
+
+        self._scale_timer = QTimer(self)  # a new top comes with a new pair: draw once, with both
+        self._scale_timer.setSingleShot(True)
+        self._scale_timer.setInterval(self.SCALE_DELAY_MS)
+        self._scale_timer.timeout.connect(self._redraw_graphics)
 
         self.play_timer = QTimer(self)
         self.play_timer.setInterval(self.PLAY_INTERVAL_MS)
@@ -429,20 +726,55 @@ class StepView(QWidget):
         return combo
 
     def _size_columns(self) -> None:
-        """Column widths from the widest number and header text, once: never per cell or update."""
+        """Column widths from the widest number and header line, once: never per cell or update.
+        Also the width the whole drill-down needs to show every column (``drill_px``)."""
         table = self.drilldown_table
         fm = table.fontMetrics()
-        number = fm.horizontalAdvance("−000.000") + 10  # wider numbers are elided; the tooltip is exact
-        header = max(fm.horizontalAdvance(c) for c in (*self.drill_columns(), self.tr("head {0}").format(88),
-                                                       self.tr("single"))) + 10
+        hh = table.horizontalHeader()
+        hfm = hh.fontMetrics()
+        margin = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, hh) + 8
+        number = fm.horizontalAdvance("-000.000") + 8  # as _fmt writes them; wider ones are elided (exact tooltip)
+        lines = (*self.drill_columns(), self.tr("head {0}").format(88), self.tr("single"))
+        header = max(hfm.horizontalAdvance(c) for c in lines) + margin
         width = max(number, header, 44)
         for c in range(8):
-            table.horizontalHeader().resizeSection(c, width)
-        table.horizontalHeader().setDefaultSectionSize(width)
+            hh.resizeSection(c, width)
+        hh.setDefaultSectionSize(width)
         # room for a typical key label; a longer one is elided by the header (whole token in its tooltip)
-        table.verticalHeader().setFixedWidth(fm.horizontalAdvance(self.tr("key {0}: {1}").format(
-            88, "n" * (TOKEN_CHARS // 2))) + 12)
+        vh_width = table.verticalHeader().fontMetrics().horizontalAdvance(self.tr("key {0}: {1}").format(
+            88, "n" * 9)) + 12
+        table.verticalHeader().setFixedWidth(vh_width)
         table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        scrollbar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, table)
+        self.drill_px = vh_width + 8 * width + scrollbar + 2 * table.frameWidth() + 4
+
+    # ---- the matrices beside or above the drill-down ------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.split and event.type() == QEvent.Type.Resize:
+            self._fit_split()
+        return super().eventFilter(obj, event)
+
+    def _on_split_moved(self, *_) -> None:
+        self._split_dragged = True
+
+    def _fit_split(self) -> None:
+        """Side by side when the drill-down's columns fit next to matrices at least
+        GRAPHICS_MIN_PX wide; else the drill-down goes under the matrices, at full width."""
+        split = self.split
+        width, height = split.width(), split.height()
+        side_by_side = width >= self.drill_px + self.GRAPHICS_MIN_PX
+        orientation = Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical
+        if orientation != split.orientation():
+            split.setOrientation(orientation)
+            self._split_dragged = False
+        if self._split_dragged:
+            return
+        with QSignalBlocker(split):
+            if side_by_side:
+                split.setSizes([width - self.drill_px, self.drill_px])
+            else:
+                top = int(height * 0.56)
+                split.setSizes([top, height - top])
 
     # ---- stage navigation -------------------------------------------------------------------
     def set_stage(self, k: int) -> None:
@@ -501,19 +833,68 @@ class StepView(QWidget):
             self.refresh()
 
     def set_query(self, i: int) -> None:
+        """Follow query token ``i`` in the drill-down (the matrices do not change)."""
         self.query = max(0, int(i))
+        if self.pair is None:
+            return
+        if not self.isVisible():
+            self._sync_combos(self.pair)
+            self._dirty = True
+        elif self._dirty:
+            self.refresh()
+        else:
+            self._sync_combos(self.pair)
+            self._fill_drilldown(self.pair)
+
+    def set_focus(self, query: int | None, key: int | None) -> None:
+        """Highlight token ``query``'s row and ``key``'s column (None: none) in every matrix of the
+        step-through; a focused query is also the drill-down's query."""
+        self.graphics.set_focus(query, key)
+        if query is not None and query != self.query:
+            self.set_query(query)
+
+    def set_colour_scale(self, mode: str, top: float) -> None:
+        """The attention weights (stage 7) are drawn in ``mode`` up to ``top``, the scale the
+        window's other views use; the other stages keep their diverging scales."""
+        old = self.graphics.colour_scale
+        self.graphics.set_colour_scale(mode, top)
+        if self.graphics.colour_scale == old or self.pair is None or self.stage not in WEIGHT_STAGES:
+            return
+        if not self.isVisible():
+            self._dirty = True
+        elif mode != old[0]:
+            self._redraw_graphics()  # a new mode: the same numbers, drawn another way, now
+        else:
+            self._scale_timer.start()  # a new top comes from new numbers, which are drawn next anyway
+
+    def _redraw_graphics(self) -> None:
+        self._scale_timer.stop()
         if self.pair is not None:
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._sync_combos(self.pair)
-                self._dirty = True
+            self.graphics.set_stage(self.pair, self.stage)
+
+    def clear(self) -> None:
+        """Nothing to show (an empty text): no stale matrices, numbers or tokens."""
+        self.set_playing(False)
+        self._scale_timer.stop()
+        self.pair = None
+        self._drawn = None
+        self._dirty = False
+        self.graphics.clear_stage()
+        self.shapes_label.setText("")
+        self.q_label.setText("")
+        self.q_label.setToolTip("")
+        self.out_label.setText("")
+        self.out_label.setToolTip("")
+        self.drill_model.set_values(np.zeros((0, 8)), [], [], [""] * 8)
+        for combo in (self.query_combo, self.drill_head_combo):
+            _show_choices(combo, [], None, -1)
 
     def refresh(self) -> None:
         """Redraw the stage and the drill-down for the current pair (keeps stage and query)."""
         if self.pair is None:
             return
         self._dirty = False
+        self._scale_timer.stop()
         pair = self.pair
         shapes = stage_shapes(pair, self.stage)
         if self.stage == 5:

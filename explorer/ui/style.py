@@ -6,13 +6,20 @@ from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF
+
+from ..textfit import elide_middle
 
 WEIGHTS_CMAP = "viridis"  # perceptually uniform, readable in greyscale print
 DIVERGING_CMAP = "CET-D1"  # blue - white - red, for signed differences and raw matrices
 AXIS_WIDTH = 54  # fixed, so changing token labels never re-lays the grid out
 AXIS_HEIGHT = 22
 TICK_FONT_PT = 8
+TICK_FONT_FLOOR_PT = 6.0  # token labels shrink down to this (x zoom) before they are thinned
+TICK_FONT_STEPS = (8.0, 7.5, 7.0, 6.0)  # tried largest first (6.5 pt draws as 7 pt at 96 dpi)
+LABEL_MAX_PX = 96  # a token label is elided in the middle to at most this many pixels (x zoom)
+LABEL_GAP_PX = 8  # the least space between two upright labels side by side
+TIER_GAP_PX = 3  # between the two tiers of staggered labels
 ZOOM_STEPS = (1.0, 1.15, 1.3, 1.5, 1.75, 2.0)  # View ▸ Presentation mode: Ctrl+= / Ctrl+- / Ctrl+0
 _zoom = [1.0]
 
@@ -25,6 +32,7 @@ def zoom() -> float:
 def set_zoom(factor: float) -> float:
     _zoom[0] = min(ZOOM_STEPS[-1], max(ZOOM_STEPS[0], float(factor)))
     _label_extent.cache_clear()
+    fitted_labels.cache_clear()
     return _zoom[0]
 
 
@@ -56,9 +64,11 @@ def lut(name: str) -> np.ndarray:
     return colormap(name).getLookupTable(0.0, 1.0, 256, alpha=False)
 
 
-def tick_font() -> QFont:
+def tick_font(point_size: float = TICK_FONT_PT, bold: bool = False) -> QFont:
+    """The token-label font at ``point_size`` (before zoom) and the current zoom."""
     f = QFont()
-    f.setPointSizeF(TICK_FONT_PT * _zoom[0])
+    f.setPointSizeF(point_size * _zoom[0])
+    f.setBold(bold)
     return f
 
 
@@ -93,6 +103,92 @@ def _label_extent(tokens: tuple[str, ...]) -> tuple[list[str], int, int]:
     labels = [short_label(t) for t in tokens]
     widest = max((fm.horizontalAdvance(s) for s in set(labels)), default=0)
     return labels, widest, fm.height()
+
+
+@lru_cache(maxsize=64)
+def fitted_labels(tokens: tuple[str, ...], point_size: float, max_px: float) -> tuple[tuple[str, ...], float, float]:
+    """Token labels at ``point_size`` (before zoom), each elided in the middle to at most
+    ``max_px`` pixels, with the pixel width of the widest and the line height."""
+    fm = QFontMetricsF(tick_font(point_size))
+    labels = []
+    for token in tokens:
+        text = elide_middle(token, 24)
+        chars = len(text)
+        while chars > 2 and fm.horizontalAdvance(text) > max_px:
+            chars -= 1
+            text = elide_middle(token, chars)
+        labels.append(text)
+    widest = max((fm.horizontalAdvance(s) for s in set(labels)), default=0.0)
+    return tuple(labels), widest, fm.height()
+
+
+class AxisFit:
+    """How one axis labels n tokens at a given pitch (pixels per token): the font size (before
+    zoom), every ``stride``-th token, upright or turned 90 degrees (``rotated``; None for rows),
+    in one or two staggered ``tiers``, and the labels' extent across the axis (``across``)."""
+
+    __slots__ = ("point_size", "stride", "rotated", "labels", "widest", "line", "tiers")
+
+    def __init__(self, point_size, stride, rotated, labels, widest, line, tiers: int = 1) -> None:
+        self.point_size, self.stride, self.rotated = point_size, stride, rotated
+        self.labels, self.widest, self.line, self.tiers = labels, widest, line, tiers
+
+    @property
+    def across(self) -> float:
+        """Pixels the labels need across the axis: their width (rows, turned keys: per tier) or a
+        line (upright keys)."""
+        if self.rotated is False:
+            return self.line
+        return self.tiers * self.widest + (self.tiers - 1) * TIER_GAP_PX
+
+    def __repr__(self) -> str:
+        return (f"AxisFit({self.point_size}pt, every {self.stride}, rotated={self.rotated}, tiers={self.tiers}, "
+                f"widest={self.widest:.0f})")
+
+
+def fit_axis(tokens: tuple[str, ...], pitch_px: float, keys: bool, max_px: float | None = None,
+             thin_rotated: bool = True, tiers: bool = True) -> AxisFit:
+    """The largest font at which every token gets its own label at ``pitch_px`` pixels per token.
+    Rows (``keys`` False) need a line per token; keys stand upright if the widest fits the pitch,
+    else turn 90 degrees (a line per token); else (``tiers``) labels alternate between two
+    staggered tiers (a line per two tokens; keys turned). Below that the labels are thinned evenly: rows at
+    the floor font, keys turned (upright at the normal font if not ``thin_rotated``)."""
+    max_px = zoomed(LABEL_MAX_PX) if max_px is None else max_px
+    n = len(tokens)
+    for pt in TICK_FONT_STEPS:
+        labels, widest, line = fitted_labels(tokens, pt, max_px)
+        if not keys:
+            if pitch_px >= line or n <= 1:
+                return AxisFit(pt, 1, None, labels, widest, line)
+        elif pitch_px >= widest + LABEL_GAP_PX or n <= 1:
+            return AxisFit(pt, 1, False, labels, widest, line)
+        elif pitch_px >= line:
+            return AxisFit(pt, 1, True, labels, widest, line)
+    if tiers:
+        for pt in TICK_FONT_STEPS[-2:]:
+            labels, widest, line = fitted_labels(tokens, pt, max_px)
+            if 2 * pitch_px >= line + 2:  # room between a tier's labels for the other tier's leader line
+                return AxisFit(pt, 1, True if keys else None, labels, widest, line, tiers=2)
+    if not keys or thin_rotated:
+        labels, widest, line = fitted_labels(tokens, TICK_FONT_FLOOR_PT, max_px)
+        stride = max(1, math.ceil(line / max(pitch_px, 1e-9)))
+        return AxisFit(TICK_FONT_FLOOR_PT, stride, True if keys else None, labels, widest, line)
+    labels, widest, line = fitted_labels(tokens, TICK_FONT_PT, max_px)
+    stride = max(1, math.ceil((widest + LABEL_GAP_PX) / max(pitch_px, 1e-9)))
+    return AxisFit(TICK_FONT_PT, stride, False, labels, widest, line)
+
+
+def stride_note(stride: int) -> str:
+    """"every 2nd token labelled" for a figure whose axes could not label every token."""
+    from PySide6.QtCore import QCoreApplication
+
+    if stride <= 1:
+        return ""
+    if stride == 2:
+        return QCoreApplication.translate("Labels", "every 2nd token labelled")
+    if stride == 3:
+        return QCoreApplication.translate("Labels", "every 3rd token labelled")
+    return QCoreApplication.translate("Labels", "one token in {0} labelled").format(stride)
 
 
 def thinned_ticks(labels: list[str], label_px: float, pixels: float) -> list[tuple[float, str]]:

@@ -22,13 +22,13 @@ def test_loading_the_coreference_example_selects_its_head_and_cell(window):
     w = window.trace.weights
     assert int(np.argmax(w[7, 7])) == 1 and w[7, 7, 1] > 0.9
     # the grid outlines head 8 and highlights the row and the column
-    assert window.heads_view.selected_head == 7
+    assert window.heads_view.selected == 7
     assert window.heads_view.focus == (7, 1)
     # the comparison and the step-through show the same focus; the drill-down follows head 8 and "it"
-    assert window.compare_view.focus == (7, 1)
+    assert window.compare_view.graphics.single.focus == (7, 1)
     window.show_view("step")
     window.flush()
-    assert window.step_view.focus == (7, 1)
+    assert window.step_view.graphics.focus == (7, 1)
     assert (window.step_view.query, window.step_view.drill_head) == (7, 7)
     assert window.step_view.query_combo.currentIndex() == 7
     assert window.step_view.drill_head_combo.currentIndex() == 7
@@ -53,7 +53,7 @@ def test_first_launch_shows_the_first_example_with_its_note_and_cell(window):
     assert window.examples_bar.note_label.text() == first.note_for("en")
     assert window.state.text == first.text
     assert (window.state.head, window.state.query, window.state.key) == (first.head - 1, first.query, first.key)
-    assert window.heads_view.selected_head == first.head - 1
+    assert window.heads_view.selected == first.head - 1
     # later starts keep what the user had
     window.state.set_text("something else")
     assert window.welcome_if_first_launch() is False
@@ -64,12 +64,12 @@ def test_hovering_a_token_focuses_it_everywhere_and_clicking_keeps_it_until_esc(
     load(window, "coreference-it")
     window.state.clear_focus()
     window._on_token_hovered("key", 5)  # as the heads grid emits it for the "street" label
-    assert window.heads_view.focus == (None, 5) and window.compare_view.focus == (None, 5)
+    assert window.heads_view.focus == (None, 5) and window.compare_view.graphics.single.focus == (None, 5)
     window._on_token_hovered("", -1)
     assert window.heads_view.focus == (None, None)
     window.heads_view.tokenClicked.emit("query", 3)
     assert window.state.query == 3
-    assert window.heads_view.focus == (3, None) and window.compare_view.focus == (3, None)
+    assert window.heads_view.focus == (3, None) and window.compare_view.graphics.single.focus == (3, None)
     assert window.step_view.query == 3  # the drill-down follows the clicked query
     window.heads_view.tokenClicked.emit("key", 9)
     assert window.state.key == 9 and window.heads_view.focus == (3, 9)
@@ -78,7 +78,7 @@ def test_hovering_a_token_focuses_it_everywhere_and_clicking_keeps_it_until_esc(
     window._on_token_hovered("", -1)
     qtbot.keyClick(window.controls.seed_spin, Qt.Key.Key_Escape)
     assert (window.state.query, window.state.key) == (None, None)
-    assert window.heads_view.focus == (None, None) and window.compare_view.focus == (None, None)
+    assert window.heads_view.focus == (None, None) and window.compare_view.graphics.single.focus == (None, None)
 
 
 def test_esc_first_leaves_an_enlarged_head(window, qtbot):

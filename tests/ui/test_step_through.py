@@ -77,7 +77,7 @@ def test_shapes_use_the_actual_numbers(step, window):
     assert step.shapes_label.text() == "Q = X·W_Q : (12×64)·(64×64) → 12×64, the same for K and V"
     step.set_stage(3)
     assert step.shapes_label.text() == "Q : 12×64 → split into 8 heads → 8 × 12×8 (single head: 1 × 12×64)"
-    assert "Q<sub>h</sub>" in step.formula_label.text()
+    assert "Q<sub>i</sub>" in step.formula_label.text()  # i: a head index; h: the head count
     step.set_stage(5)
     assert "scale = 1/√8 / T = 0.3536" in step.shapes_label.text()
 
@@ -127,8 +127,8 @@ def test_play_advances_on_a_timer_and_stops_at_the_end(step, qtbot):
     step.play_timer.setInterval(20)
     qtbot.mouseClick(step.step_play, Qt.MouseButton.LeftButton)
     assert step.step_play.isChecked() and step.play_timer.isActive()
-    qtbot.waitUntil(lambda: step.stage >= 3, timeout=3000)
-    qtbot.waitUntil(lambda: not step.play_timer.isActive(), timeout=3000)
+    qtbot.waitUntil(lambda: step.stage >= 3, timeout=15000)
+    qtbot.waitUntil(lambda: not step.play_timer.isActive(), timeout=15000)
     assert step.stage == len(STAGES) - 1
     assert not step.step_play.isChecked() and step.step_play.text() == "Play"
 

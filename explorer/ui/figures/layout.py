@@ -19,6 +19,8 @@ HANDOUT_SIZE = (1123, 794)  # A4 landscape at 96 dpi: the handout's pages, as PD
 MARGIN = 18
 VECTOR_MIN_CELL_PX = 24  # in SVG/PDF each matrix cell is embedded as at least this many pixels square
 VECTOR_MAX_IMAGE_PX = 2048
+LABEL_ALL_TOKENS = 64  # a figure grows so every token up to this many gets its label
+GROW_MAX = 2.5  # ... but to at most this many times its size each way
 
 
 def ensure_app():
@@ -94,6 +96,29 @@ def _image_items(graphics) -> list:
     return [it for it in graphics.scene().items() if isinstance(it, pg.ImageItem) and it.image is not None]
 
 
+def label_strides(graphics) -> tuple[int, int, int]:
+    """(every how many query tokens the view labels, every how many key tokens, the token count)
+    over its matrices: the heads grid, or every visible MatrixPlot of the scene (comparison,
+    step-through, single head)."""
+    from ..heads_view import HeadsView
+    from ..matrix_plot import MatrixPlot
+
+    if isinstance(graphics, HeadsView):
+        fits = [f for f in graphics.fits if f is not None] if graphics.images else []
+    else:
+        fits = []
+        for item in graphics.scene().items():
+            if isinstance(item, MatrixPlot) and item.isVisible() and item._row_labels:
+                fits += [(f, k) for k, f in enumerate(item.fits) if f is not None]
+        rows = max((f.stride for f, k in fits if k == 0), default=1)
+        keys = max((f.stride for f, k in fits if k == 1), default=1)
+        n = max((len(f.labels) for f, _ in fits), default=0)
+        return rows, keys, n
+    rows = fits[0].stride if fits else 1
+    keys = fits[1].stride if len(fits) > 1 else 1
+    return rows, keys, max((len(f.labels) for f in fits), default=0)
+
+
 def upscale_exact(img, k: int):
     """``img`` with every pixel repeated k x k times: exact nearest-neighbour (QImage.scaled's
     fixed-point stepping can shift a block edge by one pixel at large factors)."""
@@ -143,14 +168,35 @@ class Figure:
 
     def __init__(self, size: tuple[int, int], title: str, caption: str, build: Callable[[int, int], object], *,
                  formula: str = "", subtitle: str = "", tokens: str = "", footer: str = "",
-                 fixed_graphics: bool = False) -> None:
+                 fixed_graphics: bool = False, grow: bool = True) -> None:
+        """``grow``: if the view cannot label every token (up to LABEL_ALL_TOKENS) at ``size``,
+        the figure grows (up to GROW_MAX times each way) until it can; beyond that the labels
+        are thinned evenly and the caption says so."""
+        self.title, self.caption, self.formula, self.subtitle = title, caption, formula, subtitle
+        self.tokens, self.footer = tokens, footer
+        self.title_font, self.text_font, self.caption_font = _font(15, True), _font(10), _font(9)
+        self.note = ""
+        factor = 1.0
+        while True:
+            self._lay_out((round(size[0] * factor), round(size[1] * factor)), build, fixed_graphics)
+            if self.fixed_graphics:
+                break
+            rows, keys, n = label_strides(self.graphics)
+            # both ways: a view may arrange its panels by the figure's shape
+            if max(rows, keys) <= 1 or not grow or n > LABEL_ALL_TOKENS or factor >= GROW_MAX:
+                break
+            factor = min(GROW_MAX, factor * 1.2)
+        if not self.fixed_graphics:
+            from ..style import stride_note
+
+            self.note = stride_note(max(label_strides(self.graphics)[:2]))
+
+    def _lay_out(self, size: tuple[int, int], build, fixed_graphics: bool) -> None:
         from PySide6.QtCore import QRectF
         from PySide6.QtGui import QFontMetricsF, QTextDocument
 
         self.width, self.height = size
-        self.title, self.caption, self.formula, self.subtitle = title, caption, formula, subtitle
-        self.tokens, self.footer = tokens, footer
-        self.title_font, self.text_font, self.caption_font = _font(15, True), _font(10), _font(9)
+        formula, subtitle, footer = self.formula, self.subtitle, self.footer
         inner = self.width - 2 * MARGIN
         y = MARGIN
         self.title_rect = QRectF(MARGIN, y, inner, QFontMetricsF(self.title_font).height())
@@ -248,8 +294,12 @@ class Figure:
         r = self.caption_rect
         left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         painter.drawText(QRectF(r.left(), r.top(), r.width(), line), left, self.caption)
-        toks = fm.elidedText(self.tokens, Qt.TextElideMode.ElideRight, r.width())
-        painter.drawText(QRectF(r.left(), r.top() + line, r.width(), line), left, toks)
+        note_w = fm.horizontalAdvance(self.note) + 16 if self.note else 0.0
+        toks = fm.elidedText(self.tokens, Qt.TextElideMode.ElideRight, r.width() - note_w)
+        painter.drawText(QRectF(r.left(), r.top() + line, r.width() - note_w, line), left, toks)
+        if self.note:  # the labels are thinned: say so next to the token list
+            painter.drawText(QRectF(r.left(), r.top() + line, r.width(), line),
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), self.note)
         if self.footer:
             painter.drawText(QRectF(r.left(), r.top() + 2 * line, r.width(), line),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), self.footer)

@@ -12,7 +12,7 @@ from ...atomic import ExportError
 from ...engine import TracePair
 from ...exportpaths import check_stage
 from ..views.registry import VIEWS
-from .layout import FIGURE_SIZES, ROWS_NOTE, Figure, ensure_app, figure_caption, tokens_line
+from .layout import FIGURE_SIZES, HANDOUT_SIZE, ROWS_NOTE, Figure, ensure_app, figure_caption, tokens_line
 
 
 @dataclass
@@ -46,6 +46,7 @@ def _heads_graphics(pair):
         from ..heads_view import HeadsView
 
         view = _cached("heads", HeadsView)
+        view.thin_rotated = True  # a figure labels as many tokens as it can
         view.resize(w, h)  # the grid's column count follows the size: set it before the data
         view.set_trace(pair.multi)
         return view
@@ -82,7 +83,9 @@ def _new_stage_graphics():
 
 
 class _SingleHeadGraphics:
-    """One head's matrix and the colour bar, for ``export_heads_separately``."""
+    """One head's matrix and the colour bar, for ``export_heads_separately``: every token
+    labelled (up to 64; beyond, evenly thinned and said so in the figure), axis titles, and the
+    grid's colour scale (the heads compare)."""
 
     def __init__(self) -> None:
         import pyqtgraph as pg
@@ -91,26 +94,24 @@ class _SingleHeadGraphics:
         from ..style import WEIGHTS_CMAP, colormap, lut
 
         self.widget = pg.GraphicsLayoutWidget()
-        self.plot = MatrixPlot(lut=lut(WEIGHTS_CMAP))
+        self.widget.ci.setContentsMargins(4, 6, 4, 4)
+        self.plot = MatrixPlot(lut=lut(WEIGHTS_CMAP), axis_titles=True)
         self.bar = pg.ColorBarItem(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=14,
                                    label=QCoreApplication.translate("Export", "attention weight"), colorMapMenu=False)
-        from ..style import AXIS_HEIGHT, AXIS_WIDTH
-
-        self.plot.getAxis("left").setLabel(QCoreApplication.translate("Export", "query"))
-        self.plot.getAxis("bottom").setLabel(QCoreApplication.translate("Export", "key"))
-        self.plot.getAxis("left").setWidth(AXIS_WIDTH + 22)  # room for the axis titles
-        self.plot.getAxis("bottom").setHeight(AXIS_HEIGHT + 20)
         self.widget.addItem(self.plot, row=0, col=0)
         self.widget.addItem(self.bar, row=0, col=1)
 
     def build(self, pair, head: int):
-        from ..style import nice_max
+        from ...colorscale import colour_bar, shared_top
 
         def build(w: int, h: int):
-            levels = (0.0, nice_max(float(pair.multi.weights.max())))  # the grid's scale: heads compare
+            bar = colour_bar("linear", shared_top(pair.multi.weights))  # the grid's scale: heads compare
             self.widget.resize(w, h)
-            self.bar.setLevels(levels)
-            self.plot.set_matrix(pair.multi.weights[head], levels)
+            self.bar.setLevels(bar.levels)
+            self.bar.axis.setTicks([list(bar.ticks)])
+            self.bar.getAxis("left").setLabel(QCoreApplication.translate("ColourScale", bar.title))
+            self.plot.set_colour_scale("linear", bar.levels[1])
+            self.plot.set_matrix(pair.multi.weights[head], bar.levels)
             self.plot.set_labels(pair.multi.tokens, pair.multi.tokens)
             return self.widget
         return build
@@ -125,7 +126,8 @@ def _step_figure(pair, k: int, size: tuple[int, int], reuse=None, footer: str = 
         shapes += " · " + scale_text(pair)
     title = QCoreApplication.translate("Export", "Step {0}").format(stage_title(k))
     return Figure(size, title, figure_caption(pair, caption), _stage_graphics(pair, k, reuse),
-                  formula=stage_formula(k), subtitle=shapes, tokens=tokens_line(pair), footer=footer)
+                  formula=stage_formula(k), subtitle=shapes, tokens=tokens_line(pair), footer=footer,
+                  grow=size != HANDOUT_SIZE)  # a handout page stays A4
 
 
 def heads_figure(ctx: FigureContext) -> Figure:
