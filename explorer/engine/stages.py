@@ -5,6 +5,10 @@ Titles and formulas are English source strings (formulas are Qt rich text). They
 ``QT_TRANSLATE_NOOP("Stages", …)`` so Qt's lupdate collects them; the UI shows them through
 ``QCoreApplication.translate("Stages", stage.title)`` (see explorer/ui/stage_info.py).
 
+Notation: tokens are numbered from 0 (t₀ … t_{n−1}, as the token lists, the drill-down and the
+examples' notes number them); ``i`` is a head (numbered 1 … h as the UI shows heads), ``h`` the head
+count and d_k = d_model / h; inside a matrix, ``q`` is a query row and ``j`` a key column.
+
 Panel layouts (``Stage.layout``), read by the step-through to place its matrix panels:
   * ``"tokens"``: no matrix, the numbered token list;
   * ``"matrix"``: one panel per array in ``arrays`` side by side (x; Q, K, V projections);
@@ -39,7 +43,7 @@ class Stage:
 
 STAGES: tuple[Stage, ...] = (
     Stage(0, "tokens", QT_TRANSLATE_NOOP("Stages", "Tokens"),
-          QT_TRANSLATE_NOOP("Stages", "text → tokens t<sub>1</sub> … t<sub>n</sub> (words and punctuation; "
+          QT_TRANSLATE_NOOP("Stages", "text → tokens t<sub>0</sub> … t<sub>n−1</sub> (words and punctuation; "
                                       "one token per CJK character)"),
           (), "tokens"),
     Stage(1, "embed", QT_TRANSLATE_NOOP("Stages", "Embeddings + positions (X)"),
@@ -50,26 +54,27 @@ STAGES: tuple[Stage, ...] = (
           QT_TRANSLATE_NOOP("Stages", "Q = X·W<sub>Q</sub>, &nbsp; K = X·W<sub>K</sub>, &nbsp; V = X·W<sub>V</sub>"),
           ("q_proj", "k_proj", "v_proj"), "matrix"),
     Stage(3, "split", QT_TRANSLATE_NOOP("Stages", "Split into heads"),
-          QT_TRANSLATE_NOOP("Stages", "Q<sub>h</sub> = Q[:, h·d<sub>k</sub> … (h+1)·d<sub>k</sub>), &nbsp; the same "
-                                      "for K and V, with d<sub>k</sub> = d<sub>model</sub> / h"),
+          QT_TRANSLATE_NOOP("Stages", "Q<sub>i</sub> = Q[:, (i−1)·d<sub>k</sub> … i·d<sub>k</sub>) for head i = 1 … h, "
+                                      "&nbsp; the same for K and V, with d<sub>k</sub> = d<sub>model</sub> / h"),
           ("q", "k", "v"), "split"),
     Stage(4, "scores", QT_TRANSLATE_NOOP("Stages", "Scores QKᵀ"),
-          QT_TRANSLATE_NOOP("Stages", "S<sub>h</sub> = Q<sub>h</sub> K<sub>h</sub><sup>T</sup> &nbsp; (one dot "
-                                      "product per query–key pair)"),
+          QT_TRANSLATE_NOOP("Stages", "S<sub>i</sub> = Q<sub>i</sub> K<sub>i</sub><sup>T</sup> &nbsp; (per head i: one "
+                                      "dot product per query–key pair)"),
           ("scores",), "per_head"),
     Stage(5, "scale", QT_TRANSLATE_NOOP("Stages", "Scale (and temperature)"),
-          QT_TRANSLATE_NOOP("Stages", "S'<sub>h</sub> = S<sub>h</sub> · (1/√d<sub>k</sub>) / T"),
+          QT_TRANSLATE_NOOP("Stages", "S'<sub>i</sub> = S<sub>i</sub> · (1/√d<sub>k</sub>) / T &nbsp; "
+                                      "(elementwise, per head i)"),
           ("scaled_scores",), "per_head"),
     Stage(6, "mask", QT_TRANSLATE_NOOP("Stages", "Mask"),
-          QT_TRANSLATE_NOOP("Stages", "S''<sub>h</sub>[i, j] = −∞ where key j may not be seen from query i "
-                                      "(causal: j &gt; i)"),
+          QT_TRANSLATE_NOOP("Stages", "S''<sub>i</sub>[q, j] = −∞ where key j may not be seen from query q "
+                                      "(causal: j &gt; q); elementwise, per head i"),
           ("masked_scores",), "per_head"),
     Stage(7, "softmax", QT_TRANSLATE_NOOP("Stages", "Softmax"),
-          QT_TRANSLATE_NOOP("Stages", "A<sub>h</sub> = softmax(S''<sub>h</sub>) over each row: A[i, j] = "
-                                      "e<sup>S''[i,j]</sup> / Σ<sub>j'</sub> e<sup>S''[i,j']</sup>"),
+          QT_TRANSLATE_NOOP("Stages", "A<sub>i</sub> = softmax(S''<sub>i</sub>) over each row q: A<sub>i</sub>[q, j] = "
+                                      "e<sup>S''[q,j]</sup> / Σ<sub>j'</sub> e<sup>S''[q,j']</sup>"),
           ("weights",), "per_head"),
     Stage(8, "weighted_sum", QT_TRANSLATE_NOOP("Stages", "Weighted sum A·V"),
-          QT_TRANSLATE_NOOP("Stages", "head<sub>h</sub> = A<sub>h</sub> · V<sub>h</sub>"),
+          QT_TRANSLATE_NOOP("Stages", "head<sub>i</sub> = A<sub>i</sub> · V<sub>i</sub>"),
           ("head_outputs",), "per_head"),
     Stage(9, "concat", QT_TRANSLATE_NOOP("Stages", "Concat"),
           QT_TRANSLATE_NOOP("Stages", "Concat(head<sub>1</sub>, …, head<sub>h</sub>)"),
