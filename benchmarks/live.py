@@ -58,10 +58,11 @@ def startup_ms() -> float:
 
 
 def event_loop_latency(win, rng, n: int, steps: int) -> dict:
-    """Change a slider every 40 ms inside app.exec() and time each change until the heads grid's
-    paintEvent has finished (its ``painted`` signal), as a user dragging would see it."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    """Change a slider every 40 ms inside a running event loop and time each change until the
+    heads grid's paintEvent has finished (its ``painted`` signal), as a user dragging would see it.
+    A local QEventLoop, not app.exec(): Qt 6's QApplication.quit() closes every window, and a
+    hidden window would skip the drawing the later step-through figures are meant to measure."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
     c = win.controls
     c.tokens_slider.setValue(n)
@@ -76,7 +77,7 @@ def event_loop_latency(win, rng, n: int, steps: int) -> dict:
 
     def step(k: int = 0) -> None:
         if k >= steps:
-            QApplication.instance().quit()
+            loop.quit()
             return
         slider = (c.d_model_slider, c.heads_slider, c.tokens_slider)[k % 3]
         value = (rng.choice([448, 464, 480, 496, 512]), rng.choice([4, 8, 16]), rng.randint(n - 16, n))[k % 3]
@@ -86,9 +87,10 @@ def event_loop_latency(win, rng, n: int, steps: int) -> dict:
         slider.setValue(value)
         QTimer.singleShot(40, lambda: step(k + 1))
 
+    loop = QEventLoop()
     win.heads_view.painted.connect(on_painted)
     QTimer.singleShot(0, step)
-    QApplication.instance().exec()
+    loop.exec()
     win.heads_view.painted.disconnect(on_painted)
     return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(percentile(times, 95), 2),
             "steps": len(times)}
@@ -116,6 +118,7 @@ def step_through_latency(win, rng, n: int, steps: int, stage: int = 7) -> dict:
     c.d_model_slider.setValue(512)
     c.heads_slider.setValue(16)
     c.tokens_slider.setValue(n)
+    win.show()
     win.tabs.setCurrentIndex(1)
     win.step_view.set_stage(stage)
     settle(win, app)
@@ -138,26 +141,74 @@ def step_through_latency(win, rng, n: int, steps: int, stage: int = 7) -> dict:
         settle(win, app)
         win.step_view.repaint()  # the frame the user sees: a synchronous paint of the tab
         times.append((time.perf_counter() - t0) * 1e3)
+        drawn = getattr(win.step_view, "_drawn", (None,))[0]
+        if drawn is not win.state.pair():  # a figure for a step-through that did not draw would be a lie
+            raise SystemExit(f"the step-through did not draw change {k} (window visible: {win.isVisible()})")
     win.tabs.setCurrentIndex(0)
     QApplication.processEvents()
+    by = {name: [t for k, t in enumerate(times) if k % 4 == i] for i, name in
+          enumerate(("tokens", "heads", "d_model", "seed"))}
     return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(percentile(times, 95), 2),
-            "max_ms": round(max(times), 2), "steps": len(times)}
+            "max_ms": round(max(times), 2), "steps": len(times),
+            "p95_by_control_ms": {name: round(percentile(v, 95), 1) for name, v in by.items() if v}}
+
+
+def _cache_real_bytes() -> int:
+    """The bytes of the distinct arrays the engine's caches hold (a view counts its base array
+    once, however many entries share it): the memory the byte budget's accounting stands for."""
+    import numpy as np
+
+    from explorer.engine.attention import Trace, _LazyV
+    from explorer.engine.cache import DEFAULT_BUDGET
+
+    seen: dict[int, int] = {}
+
+    def walk(v) -> None:
+        if isinstance(v, np.ndarray):
+            while isinstance(v.base, np.ndarray):
+                v = v.base
+            seen[id(v)] = v.nbytes
+        elif isinstance(v, (tuple, list)):
+            for x in v:
+                walk(x)
+        elif isinstance(v, Trace):
+            for x in v.__dict__.values():
+                walk(x)
+        elif isinstance(v, _LazyV):
+            for name in v.__slots__:
+                walk(getattr(v, name, None))
+
+    for (_, key), (owner, _) in list(DEFAULT_BUDGET._order.items()):
+        walk(owner._data.get(key))
+    return sum(seen.values())
 
 
 def rss_growth(win, rng, changes: int) -> dict:
     """RSS of this process after the first window is up, then after ``changes`` random control
     changes (d_model, heads, tokens, seed, temperature, text between a few paragraphs), each
-    drawn (flush) as the window would: the growth is what the caches and the allocator keep."""
+    drawn (flush) as the window would: the growth is what the caches and the allocator keep.
+
+    RSS is read after every change (the peak is the drag's, not a sample's); at each new peak
+    the heap (glibc mallinfo2: bytes in use, free bytes kept) and the engine's caches (bytes
+    accounted against the budget, bytes of the distinct arrays they really hold) are recorded."""
     import psutil
     from PySide6.QtWidgets import QApplication
+
+    from explorer.engine import memory
+    from explorer.engine.cache import DEFAULT_BUDGET
 
     proc = psutil.Process()
     c = win.controls
     texts = [PARAGRAPH * 8, PARAGRAPH.upper() * 6, " ".join(f"w{i}" for i in range(300)), "The cat sat on the mat."]
     QApplication.processEvents()
+    mb = 2**20
+    heap0 = memory.heap_info() or {"in_use": 0, "free": 0}
     start = proc.memory_info().rss
     peak = start
+    at_peak: dict = {}
     samples = []
+    trims0, trim_ms0 = memory.stats["trims"], memory.stats["trim_ms"]
+    max_real = 0
     for k in range(changes):
         which = rng.randrange(6)
         if which == 0:
@@ -175,22 +226,32 @@ def rss_growth(win, rng, changes: int) -> dict:
         win.flush()
         if k % 10 == 0:
             QApplication.processEvents()
+        rss = proc.memory_info().rss
+        if rss > peak:
+            peak = rss
+            heap = memory.heap_info() or {"in_use": 0, "free": 0}
+            at_peak = {"change": k, "heap_in_use_growth_mb": round((heap["in_use"] - heap0["in_use"]) / mb, 1),
+                       "heap_free_mb": round(heap["free"] / mb, 1),
+                       "cache_accounted_mb": round(DEFAULT_BUDGET.used / mb, 1),
+                       "cache_real_mb": round(_cache_real_bytes() / mb, 1)}
         if k % 100 == 0 or k == changes - 1:
-            rss = proc.memory_info().rss
-            peak = max(peak, rss)
-            samples.append(round((rss - start) / 2**20, 1))
+            max_real = max(max_real, _cache_real_bytes())
+            samples.append(round((rss - start) / mb, 1))
     end = proc.memory_info().rss
+    trims, trim_ms = memory.stats["trims"] - trims0, memory.stats["trim_ms"] - trim_ms0
     # then the user stops: after the window's idle moment (it hands freed memory back)
-    import time
-
     t_end = time.perf_counter() + 2.0
     while time.perf_counter() < t_end:
         QApplication.processEvents()
         time.sleep(0.02)
     idle = proc.memory_info().rss
-    return {"changes": changes, "start_mb": round(start / 2**20, 1), "end_mb": round(end / 2**20, 1),
-            "growth_mb": round((end - start) / 2**20, 1), "peak_growth_mb": round((peak - start) / 2**20, 1),
-            "growth_after_idle_mb": round((idle - start) / 2**20, 1), "growth_every_100_mb": samples}
+    return {"changes": changes, "start_mb": round(start / mb, 1), "end_mb": round(end / mb, 1),
+            "growth_mb": round((end - start) / mb, 1), "peak_growth_mb": round((peak - start) / mb, 1),
+            "growth_after_idle_mb": round((idle - start) / mb, 1), "at_peak": at_peak,
+            "cache_budget_mb": round(DEFAULT_BUDGET.max_bytes / mb, 1),
+            "cache_real_max_sampled_mb": round(max_real / mb, 1),
+            "trims_during_drag": trims, "trim_ms_total": round(trim_ms, 1),
+            "growth_every_100_mb": samples}
 
 
 def main() -> None:
@@ -200,6 +261,9 @@ def main() -> None:
     ap.add_argument("--step-only", action="store_true", help="only the step-through figures")
     ap.add_argument("--rss", type=int, default=0, metavar="CHANGES",
                     help="only the memory figure: RSS growth over this many random control changes (e.g. 3000)")
+    ap.add_argument("--trim-after-frame", action="store_true",
+                    help="also check the heap's kept memory after every complete frame (wraps the window's "
+                         "flush_rest with explorer.engine.memory.trim_if_slack: the change proposed for MainWindow)")
     args = ap.parse_args()
     os.environ.setdefault("XDG_CONFIG_HOME", "/tmp/ae-bench-config")
 
@@ -210,6 +274,19 @@ def main() -> None:
     probe = cpu_probe_ms()
     print(f"cpu probe {probe} ms (see benchmarks/probe.py)")
     win = create_main_window()
+    if args.trim_after_frame and not getattr(type(win), "TRIMS_AFTER_FRAME", False):
+        from explorer.engine.memory import trim_if_slack
+
+        flush_rest = win.flush_rest
+
+        def flush_rest_then_trim() -> None:
+            flush_rest()
+            trim_if_slack()
+
+        win.flush_rest = flush_rest_then_trim  # the window's own calls and its rest timer's
+        win._rest_timer.timeout.disconnect()
+        win._rest_timer.timeout.connect(win.flush_rest)
+        print("emulating the proposed MainWindow change: trim_if_slack() after every frame (flush_rest)")
     win.resize(1440, 880)
     win.show()
     QApplication.processEvents()
@@ -218,9 +295,18 @@ def main() -> None:
     results = {}
     if args.rss:
         mem = rss_growth(win, rng, args.rss)
-        print(f"after the window's idle moment: growth {mem['growth_after_idle_mb']} MB")
         print(f"RSS from the first window: {mem['start_mb']} MB -> {mem['end_mb']} MB after {mem['changes']} changes: "
-              f"growth {mem['growth_mb']} MB (peak {mem['peak_growth_mb']} MB; target <= 60 MB)")
+              f"growth {mem['growth_mb']} MB (peak during the drag {mem['peak_growth_mb']} MB, read after every "
+              f"change; target <= 60 MB)")
+        print(f"after the window's idle moment: growth {mem['growth_after_idle_mb']} MB")
+        p = mem["at_peak"]
+        if p:
+            print(f"at the peak (change {p['change']}): heap in use +{p['heap_in_use_growth_mb']} MB, free heap kept "
+                  f"{p['heap_free_mb']} MB (resident or trimmed); engine caches {p['cache_real_mb']} MB of arrays, "
+                  f"accounted {p['cache_accounted_mb']} MB of the {mem['cache_budget_mb']} MB budget")
+        print(f"engine caches' arrays, largest of the samples every 100 changes: "
+              f"{mem['cache_real_max_sampled_mb']} MB; "
+              f"heap trims during the drag: {mem['trims_during_drag']} ({mem['trim_ms_total']} ms in malloc_trim)")
         print(json.dumps({"benchmark": "live-rss", **mem}))
         return
     if args.step_only:

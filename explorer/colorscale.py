@@ -47,7 +47,8 @@ SCALE_TITLES = {
 def shared_top(*maps: np.ndarray) -> float:
     """The linear scale's top for every map of a view: the largest weight, rounded up to the next
     tenth (0.1 .. 1.0). Depends on the data alone, so it is the same however it was reached."""
-    top = max((float(np.nanmax(m)) for m in maps if m is not None and m.size), default=1.0)
+    # fmax ignores NaN (masked cells) without nanmax's copy: a live drag calls this every frame
+    top = max((float(np.fmax.reduce(m, axis=None)) for m in maps if m is not None and m.size), default=1.0)
     if not math.isfinite(top) or top <= 0:
         return 1.0
     return min(1.0, max(0.1, math.ceil(round(top * 10, 9)) / 10))

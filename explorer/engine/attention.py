@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from .cache import ByteBudget, ByteLRU
 from .config import MAX_TOKENS, AttentionConfig
+from .memory import trim_if_slack
 from .weights import positional_encoding, projection_matrix, token_embeddings
 
 _FLOAT_MAX = np.finfo(np.float64).max
@@ -223,7 +224,15 @@ def _softmax_weights(cfg: AttentionConfig, scores: np.ndarray, q: np.ndarray, k:
     Also says whether every logit was small (the trace's scaled scores then need no check)."""
     w, small = _scaled_scores(cfg, scores, q, k)  # (h, n, n), a new array we may overwrite
     if not small:
-        return stable_softmax(w if causal is None else np.where(causal > 0, w, -np.inf)), False
+        # stable_softmax(np.where(causal > 0, w, -inf)), done in w itself: one (h, n, n) array
+        # instead of three alive at once (the heap would keep the other two's blocks)
+        if causal is not None:
+            np.copyto(w, -np.inf, where=~(causal > 0))  # (n, n) broadcast over the heads
+        w -= w.max(axis=-1, keepdims=True)  # (..., n, n), <= 0
+        with np.errstate(under="ignore"):
+            np.exp(w, out=w)
+        _normalise_rows(w)
+        return w, False
     # every |logit| < _SAFE_LOGIT: exp cannot overflow (nor the row sums underflow to 0), so no
     # max shift is needed; the diagonal keeps every causal row's sum > 0
     np.exp(w, out=w)
@@ -320,12 +329,16 @@ def _common_prefix(a: Sequence[str], b: Sequence[str]) -> int:
     return p
 
 
+_Projected = tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, "_LazyV"]
+
+
 class AttentionEngine:
     """Computes traces, reusing work a change did not touch.
 
     Caches (each exact, keyed by everything its result depends on):
-      * projections per (seed, d_model, positional): x and x @ [W_Q | W_K] of the last
-        sequence; a new sequence reuses the rows of its common prefix with it (the token slider,
+      * projections per (seed, d_model, positional): x, x @ W_Q and x @ W_K of the last
+        sequence (products with views of the cached weight matrices: no copy of them is kept);
+        a new sequence reuses the rows of its common prefix with it (the token slider,
         typing at the end) and projects only the rest. x @ W_V is made the same way, but only
         when something reads it (the live heads view never does);
       * raw scores per (seed, d_model, positional, n_heads): a prefix of the cached tokens is a
@@ -345,15 +358,12 @@ class AttentionEngine:
         self.budget = budget
         # d_model -> the positional table
         self._pos: ByteLRU[int, np.ndarray] = ByteLRU(budget, max_entries=8)
-        # (seed, d_model, positional) -> (tokens, x, x @ [W_Q | W_K], V source)
-        self._last: ByteLRU[tuple[int, int, str], tuple[tuple[str, ...], np.ndarray, np.ndarray, _LazyV]] = ByteLRU(
-            budget, max_entries=4)
+        # (seed, d_model, positional) -> (tokens, x, x @ W_Q, x @ W_K, V source)
+        self._last: ByteLRU[tuple[int, int, str], _Projected] = ByteLRU(budget, max_entries=4)
         # ((seed, d_model, positional), n_heads) -> (tokens, raw scores)
         self._scores: ByteLRU[tuple[tuple[int, int, str], int], tuple[tuple[str, ...], NDArray[np.float64]]] = ByteLRU(
             budget, max_entries=6)
         self._traces: ByteLRU[tuple[AttentionConfig, tuple[str, ...]], Trace] = ByteLRU(budget, max_entries=max_traces)
-        # (seed, d_model, "qk" | "v") -> [W_Q | W_K] or W_V
-        self._w_cache: ByteLRU[tuple[int, int, str], np.ndarray] = ByteLRU(budget, max_entries=8)
         # n -> the (n, n) float causal mask
         self._causal: ByteLRU[int, np.ndarray] = ByteLRU(budget, max_entries=4)
         self._max_traces = max_traces
@@ -361,19 +371,20 @@ class AttentionEngine:
                       "scores_computed": 0, "scores_summed": 0}
 
     def clear(self, *, keep_projections: bool = False) -> None:
-        """Forget cached results. The parameters and what depends on nothing else (W_Q|W_K side
-        by side, W_V, the positional encodings) are kept."""
+        """Forget cached results. The parameters and what depends on nothing else (the weight
+        matrices, the positional encodings) are kept."""
         if not keep_projections:
             self._last.clear()
         self._scores.clear()
         self._traces.clear()
 
 
-    # 1) + 2): x and the Q and K projections side by side, (n, d_model) and (n, 2 * d_model);
-    # V comes from a _LazyV, projected when something first reads it
-    def _projections(self, cfg: AttentionConfig, tokens: list[str]) -> tuple[np.ndarray, np.ndarray, _LazyV]:
+    # 1) + 2): x and the Q and K projections, (n, d_model) each; V comes from a _LazyV, projected
+    # when something first reads it
+    def _projections(self, cfg: AttentionConfig, tokens: list[str]
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, _LazyV]:
         """Rows are per token and position, so the rows of the longest common prefix with the
-        last sequence at these sizes are reused and only the rest is projected, in one product."""
+        last sequence at these sizes are reused and only the rest is projected."""
         d, n = cfg.d_model, len(tokens)
         key = (cfg.seed, d, cfg.positional)
         last = self._last.get(key)
@@ -381,31 +392,35 @@ class AttentionEngine:
         if last is not None:
             p = _common_prefix(last[0], tokens)
             if p == n:  # a prefix of the last sequence (the token slider moving down): sliced
-                return last[1][:n], last[2][:n], _LazyV.prefix_of(last[3], n, len(last[0]))
+                return last[1][:n], last[2][:n], last[3][:n], _LazyV.prefix_of(last[4], n, len(last[0]))
         x_new = token_embeddings(cfg.seed, tokens[p:], d)  # (n - p, d_model)
         if cfg.positional == "sinusoidal":
             x_new += self._positions(d, n)[p:n]
         x_new *= 1.0 / np.sqrt(d)
-        qk_new = x_new @ self._w_qk(cfg)  # (n - p, d_model) @ (d_model, 2 * d_model)
+        # two products with the cached matrices' crops (views: BLAS reads them in place, no
+        # [W_Q | W_K] copy is made or kept), (n - p, d_model) @ (d_model, d_model) each
+        q_new = x_new @ projection_matrix(cfg.seed, "w_q", d)
+        k_new = x_new @ projection_matrix(cfg.seed, "w_k", d)
         self.stats["projection_rows_computed"] += n - p
         if p:
             assert last is not None  # p > 0 only after a last sequence
             x = np.concatenate([last[1][:p], x_new])  # (n, d_model)
-            qk = np.concatenate([last[2][:p], qk_new])  # (n, 2 * d_model)
+            q_proj = np.concatenate([last[2][:p], q_new])  # (n, d_model)
+            k_proj = np.concatenate([last[3][:p], k_new])
         else:
-            x, qk = x_new, qk_new
-        x, qk = _frozen(x), _frozen(qk)
+            x, q_proj, k_proj = x_new, q_new, k_new
+        x, q_proj, k_proj = _frozen(x), _frozen(q_proj), _frozen(k_proj)
         def w_v() -> np.ndarray:  # W_V is generated only if V is ever read
-            return self._w_v(cfg)
+            return projection_matrix(cfg.seed, "w_v", d)
 
         if p:
             assert last is not None  # p > 0 only after a last sequence
-            v = _LazyV.extending(x, w_v, last[3], p, self.stats)
+            v = _LazyV.extending(x, w_v, last[4], p, self.stats)
         else:
             v = _LazyV(x, w_v, stats=self.stats)
         # accounted with the V projection it may make: (n, d_model) more
-        self._last.put(key, (tuple(tokens), x, qk, v), x.nbytes + qk.nbytes + x.nbytes + 64 * n)
-        return x, qk, v
+        self._last.put(key, (tuple(tokens), x, q_proj, k_proj, v), 4 * x.nbytes + 64 * n)
+        return x, q_proj, k_proj, v
 
     def _positions(self, d_model: int, n: int) -> np.ndarray:
         """Sinusoidal encodings of positions 0 .. n-1, (n, d_model), from a table grown by doubling."""
@@ -414,23 +429,6 @@ class AttentionEngine:
             table = _frozen(positional_encoding(max(n, 2 * table.shape[0] if table is not None else 64), d_model))
             self._pos.put(d_model, table)
         return table[:n]
-
-    def _w_qk(self, cfg: AttentionConfig) -> np.ndarray:
-        """[W_Q | W_K] side by side, (d_model, 2 * d_model), so both projections are one product."""
-        key = (cfg.seed, cfg.d_model, "qk")
-        hit = self._w_cache.get(key)
-        if hit is None:
-            hit = self._w_cache.put(key, _frozen(np.hstack([projection_matrix(cfg.seed, m, cfg.d_model)
-                                                            for m in ("w_q", "w_k")])))
-        return hit
-
-    def _w_v(self, cfg: AttentionConfig) -> np.ndarray:
-        """W_V as a contiguous (d_model, d_model) array (the generated one is a crop)."""
-        key = (cfg.seed, cfg.d_model, "v")
-        hit = self._w_cache.get(key)
-        if hit is None:
-            hit = self._w_cache.put(key, _frozen(np.ascontiguousarray(projection_matrix(cfg.seed, "w_v", cfg.d_model))))
-        return hit
 
     # 4) raw scores per head, (h, n, n)
     def _raw_scores(self, cfg: AttentionConfig, tokens: list[str], q: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -471,11 +469,13 @@ class AttentionEngine:
         if hit is not None:
             self.stats["trace_hits"] += 1
             return hit
+        # what the last frames freed is free now: if too much of the heap lies free but resident
+        # (the tuned allocator keeps it), give it back before this computation allocates
+        trim_if_slack()
 
         n, d, h = len(tokens), cfg.d_model, cfg.n_heads
         # 1) x, 2) projections
-        x, qk, v_source = self._projections(cfg, tokens)
-        q_proj, k_proj = qk[:, :d], qk[:, d:]  # each (n, d_model)
+        x, q_proj, k_proj, v_source = self._projections(cfg, tokens)  # (n, d_model) each
         # 3) split into heads
         q = split_heads(q_proj, h)  # (h, n, d_k) views; the trace makes contiguous copies if asked
         k = split_heads(k_proj, h)  # (h, n, d_k)

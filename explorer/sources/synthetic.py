@@ -20,7 +20,12 @@ class SyntheticSource(AttentionSource):
                           d_model=settings.d_model, causal=settings.causal)
 
     def tokenize(self, text: str) -> list[str]:
-        return tokenize(text)  # every token: the state caps them at TOKENS_MAX and says so
+        """Every token (the state caps them at TOKENS_MAX and says so); the last text's tokens
+        are kept, since a drag asks for the same text on every frame."""
+        last = getattr(self, "_last_tokens", None)
+        if last is None or last[0] != text:
+            last = self._last_tokens = (text, tuple(tokenize(text)))
+        return list(last[1])
 
     def ready(self, text: str, settings: Settings) -> bool:
         return True

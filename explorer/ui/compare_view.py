@@ -562,12 +562,14 @@ class CompareView(QWidget):
         self._tables_timer = QTimer(self)
         self._tables_timer.setSingleShot(True)
         self._tables_timer.setInterval(self.TABLES_DELAY_MS)
-        self._tables_timer.timeout.connect(self.refresh_tables)
+        self._tables_timer.timeout.connect(self._tables_due)
 
     TABLES_DELAY_MS = 150
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self._pending is not None:
+            self._tables_timer.start()  # filled while hidden: not yet
         if self._hidden_pair is not None:
             pair, self._hidden_pair = self._hidden_pair, None
             self.graphics.set_pair(pair)
@@ -642,6 +644,11 @@ class CompareView(QWidget):
         if key != self._metrics_key:  # tables only when something they show changed
             self._pending = pair
             self._tables_timer.start()
+
+    def _tables_due(self) -> None:
+        """The timer's turn: the tables fill now if the panel is on screen, else when it is shown."""
+        if self.isVisible():
+            self.refresh_tables()
 
     def refresh_tables(self) -> None:
         """Fill the metric and cost tables for the newest pair now (also run by the timer)."""

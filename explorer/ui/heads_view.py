@@ -30,6 +30,7 @@ from .matrix_plot import (
 from .style import AXIS_HEIGHT, AXIS_WIDTH, LABEL_GAP_PX, WEIGHTS_CMAP, colormap, lut, tick_font, zoom, zoomed
 
 GAP_PX = 8.0  # between panels, on screen (x zoom)
+PLANS_KEPT = 64  # label plans kept for token and head counts a drag comes back to
 TITLE_PX = 16.0  # the band above each panel that holds its title (x zoom)
 SELECTED = QColor(255, 110, 0)  # the outline of the selected head's panel
 
@@ -231,6 +232,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.mosaic = Mosaic(1, 0, 1)
         self._tick_key = None
         self._plan_key = None
+        self._plans: dict = {}  # recent label plans, least recently used first
         self._plan = None
         self._trace: Trace | None = None
         self.focused: int | None = None
@@ -280,14 +282,15 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.colorbar.axis.setTicks([list(bar.ticks)])
         self.colorbar.getAxis("left").setLabel(QCoreApplication.translate("ColourScale", bar.title))
 
-    def set_colour_scale(self, mode: str, top: float) -> None:
+    def set_colour_scale(self, mode: str, top: float, redraw: bool = True) -> None:
         """Draw every head on colour scale ``mode`` (see explorer.colorscale) with the shared
-        linear top ``top``, now and from then on."""
+        linear top ``top``, from then on, and now unless ``redraw`` is False (a caller that sets a
+        new trace right after: one draw, not two)."""
         colour_bar(mode, top)  # an unknown mode fails here, not in the next draw
         if self.scale == (mode, float(top)):
             return
         self.scale = (mode, float(top))
-        if self._trace is not None:
+        if redraw and self._trace is not None:
             self.set_trace(self._trace)
 
     def clear(self, hint: str = "") -> None:
@@ -375,6 +378,8 @@ class HeadsView(pg.GraphicsLayoutWidget):
             score = (thinned, cols != default, row_fit.stride + key_fit.stride, -fonts)
             if best is None or score < best[0]:
                 best = (score, cols, row_fit, key_fit, left, bottom)
+            if not thinned and cols == default:
+                break  # the usual grid labels every token: no other column count can score better
         return best[1:]
 
     def _layout_if_needed(self) -> None:
@@ -395,7 +400,14 @@ class HeadsView(pg.GraphicsLayoutWidget):
         plan_key = (tokens, len(self._shown), round(avail_w), round(avail_h), zoom())
         if plan_key != self._plan_key:
             self._plan_key = plan_key
-            self._plan = self._make_plan(tokens, len(self._shown), avail_w, avail_h)
+            cache_key = (plan_key, self.thin_rotated, tick_font().key())
+            plan = self._plans.pop(cache_key, None)  # a drag revisits the same few token and head counts
+            if plan is None:
+                plan = self._make_plan(tokens, len(self._shown), avail_w, avail_h)
+            self._plans[cache_key] = plan
+            while len(self._plans) > PLANS_KEPT:
+                del self._plans[next(iter(self._plans))]  # the least recently used
+            self._plan = plan
             self._apply_axes(tokens)
         key = (plan_key, round(vb_rect.width()), round(vb_rect.height()))
         if key == self._tick_key:

@@ -571,8 +571,9 @@ class MainWindow(QMainWindow):
         self._scale = scale
         if previous is not None and previous[0] != scale[0] and "model" in self.views:
             self._dirty_views.add("model")  # the model view draws in the same mode when shown
-        for view in (self.heads_view, self.compare_view, self.step_view):
-            view.set_colour_scale(*scale)
+        self.heads_view.set_colour_scale(*scale, redraw=False)  # flush draws the new trace next
+        self.compare_view.set_colour_scale(*scale)
+        self.step_view.set_colour_scale(*scale)
 
     def _clear_views(self) -> None:
         """Empty text: every matrix view clears and the grid says what to do."""

@@ -539,11 +539,15 @@ class DrilldownModel(QAbstractTableModel):
         same_rows = len(values) == len(self.values) and len(values) > 0
         if not same_rows:
             self.beginResetModel()
+        rows_changed, cols_changed = row_labels != self.row_labels, col_labels != self.col_labels
         self.values, self.row_labels, self.row_tips, self.col_labels = values, row_labels, row_tips, col_labels
         if same_rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(values) - 1, 7))
-            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(values) - 1)
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 7)
+            # a header's size is measured again from every label it has: only when they changed
+            if rows_changed:
+                self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(values) - 1)
+            if cols_changed:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 7)
         else:
             self.endResetModel()
         self.resets += 1

@@ -108,18 +108,34 @@ def _label_extent(tokens: tuple[str, ...]) -> tuple[list[str], int, int]:
 @lru_cache(maxsize=64)
 def fitted_labels(tokens: tuple[str, ...], point_size: float, max_px: float) -> tuple[tuple[str, ...], float, float]:
     """Token labels at ``point_size`` (before zoom), each elided in the middle to at most
-    ``max_px`` pixels, with the pixel width of the widest and the line height."""
-    fm = QFontMetricsF(tick_font(point_size))
+    ``max_px`` pixels, with the pixel width of the widest and the line height. Each token's
+    label is measured once per font: a drag over the token count asks for the same tokens again."""
+    font = tick_font(point_size)
+    fm = QFontMetricsF(font)
+    memo = _token_labels.get((font.key(), max_px))
+    if memo is None or len(memo) > 20_000:
+        if len(_token_labels) > 32:
+            _token_labels.clear()
+        memo = _token_labels[(font.key(), max_px)] = {}
     labels = []
+    widest = 0.0
     for token in tokens:
-        text = elide_middle(token, 24)
-        chars = len(text)
-        while chars > 2 and fm.horizontalAdvance(text) > max_px:
-            chars -= 1
-            text = elide_middle(token, chars)
-        labels.append(text)
-    widest = max((fm.horizontalAdvance(s) for s in set(labels)), default=0.0)
+        hit = memo.get(token)
+        if hit is None:
+            text = elide_middle(token, 24)
+            chars = len(text)
+            width = fm.horizontalAdvance(text)
+            while chars > 2 and width > max_px:
+                chars -= 1
+                text = elide_middle(token, chars)
+                width = fm.horizontalAdvance(text)
+            hit = memo[token] = (text, width)
+        labels.append(hit[0])
+        widest = max(widest, hit[1])
     return tuple(labels), widest, fm.height()
+
+
+_token_labels: dict[tuple[str, float], dict[str, tuple[str, float]]] = {}  # (font, max px) -> token -> label, px
 
 
 class AxisFit:

@@ -146,7 +146,7 @@ def test_byte_budget_holds_after_many_changes():
     assert budget.evictions > 0  # the budget, not an entry count, is what bounded the caches
     # every array a cached entry holds is accounted for: the real bytes are at most the accounted ones
     held = sum(trace_nbytes(t) for _, t in eng._traces.items())
-    for cache in (eng._scores, eng._last, eng._w_cache, eng._pos, eng._causal):
+    for cache in (eng._scores, eng._last, eng._pos, eng._causal):
         for _, value in cache.items():
             arrays = [value] if not isinstance(value, tuple) else [v for v in value if isinstance(v, np.ndarray)]
             held += sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))

@@ -118,7 +118,7 @@ def test_hovering_and_clicking_token_labels(example_window, qtbot):
     QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))  # whatever an earlier pointer left behind
     hovered.clear()
     for target in (rq.center().toPoint(), rk.center().toPoint(), view.mapFromScene(view.cell_center(0, 3, 3))):
-        for nudge in (QPoint(0, 1), QPoint(0, 0)):  # two moves: the first into a fresh window can be spent on entering it
+        for nudge in (QPoint(0, 1), QPoint(0, 0)):  # the first move into a fresh window may go on entering it
             qtbot.mouseMove(view.viewport(), target + nudge)
             qtbot.wait(30)
     assert hovered == [("query", 7), ("key", 1), ("", -1)]

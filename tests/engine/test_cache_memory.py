@@ -1,0 +1,79 @@
+"""What the caches hold in real bytes, and the allocator's kept memory (issue #15)."""
+import numpy as np
+
+from explorer.engine import AttentionConfig, AttentionEngine, memory, weights
+
+
+def _fresh_tiles(seed: int, name: str, n_tiles: int) -> np.ndarray:
+    """The matrix generated tile by tile from nothing (what the cache must reproduce)."""
+    t = weights.TILE
+    full = np.empty((n_tiles * t, n_tiles * t))
+    for bi in range(n_tiles):
+        for bj in range(n_tiles):
+            rng = np.random.default_rng([seed, weights._MATRIX_TAG[name], bi, bj])
+            full[bi * t:(bi + 1) * t, bj * t:(bj + 1) * t] = rng.standard_normal((t, t))
+    return full
+
+
+def test_one_matrix_per_seed_and_name_grown_in_place_of_copies():
+    weights._matrices.clear()
+    small = weights.projection_matrix(7, "w_q", 100).copy()  # 2 tiles
+    big = weights.projection_matrix(7, "w_q", 300)  # grown to 5 tiles
+    np.testing.assert_array_equal(big, _fresh_tiles(7, "w_q", 5)[:300, :300])
+    np.testing.assert_array_equal(big[:100, :100], small)  # nested: the crop did not change
+    again = weights.projection_matrix(7, "w_q", 100)  # a crop (a view) of the grown matrix
+    assert np.shares_memory(again, big) and not again.flags.writeable
+    assert len([k for k, _ in weights._matrices.items() if k[:2] == (7, "w_q")]) == 1
+
+
+def test_matrices_of_old_seeds_are_not_kept():
+    weights._matrices.clear()
+    for seed in range(3 * weights.MATRICES_KEPT):
+        weights.projection_matrix(seed, "w_q", 64)
+    assert len(weights._matrices) <= weights.MATRICES_KEPT
+
+
+def test_projections_keep_no_copy_of_the_weights():
+    """x @ W_Q and x @ W_K are made from views of the cached matrices: the engine keeps no
+    [W_Q | W_K] copy, and Q and K are arrays of their own (not halves of a wider one)."""
+    eng = AttentionEngine()
+    cfg = AttentionConfig(d_model=96, n_heads=4, seed=3)
+    t = eng.compute(cfg, [f"t{i}" for i in range(10)])
+    assert not hasattr(eng, "_w_cache")
+    assert t.q_proj.base is None and t.k_proj.base is None
+    np.testing.assert_allclose(t.q_proj, t.x @ t.w_q, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(t.k_proj, t.x @ t.w_k, rtol=1e-12, atol=1e-12)
+
+
+def test_softmax_with_large_logits_in_place_matches_the_reference():
+    """The path for logits too large for the shortcut (a tiny temperature) works in one array;
+    it must give exactly what masking with np.where and stable_softmax give."""
+    from explorer.engine.attention import _scaled_scores, causal_allowed, split_heads, stable_softmax
+
+    cfg = AttentionConfig(d_model=32, n_heads=4, seed=1, causal=True, temperature=1e-3)
+    t = AttentionEngine().compute(cfg, [f"w{i}" for i in range(12)])
+    assert not t.small_logits
+    logits, _ = _scaled_scores(cfg, t.scores, split_heads(t.q_proj, 4), split_heads(t.k_proj, 4))
+    expected = stable_softmax(np.where(causal_allowed(12), logits, -np.inf))
+    np.testing.assert_array_equal(t.weights, expected)
+
+
+def test_trim_if_slack_is_inert_unless_the_allocator_is_tuned(monkeypatch):
+    monkeypatch.setattr(memory, "_tuned", False)
+    assert memory.trim_if_slack(0) is False
+    info = memory.heap_info()
+    if info is not None:  # glibc >= 2.33
+        assert info["in_use"] > 0 and info["free"] >= 0
+
+
+def test_trim_if_slack_trims_only_past_the_bound(monkeypatch):
+    if memory.heap_info() is None:
+        return  # not glibc: nothing to test
+    monkeypatch.setattr(memory, "_tuned", True)
+    monkeypatch.setattr(memory, "_base", None)
+    assert memory.trim_if_slack(0) is False  # the first check only measures what lies outside the heap
+    trims = memory.stats["trims"]
+    assert memory.trim_if_slack(2**40) is False and memory.stats["trims"] == trims  # a bound nothing passes
+    monkeypatch.setattr(memory, "_base", 0)  # as if everything outside the used heap were free heap
+    assert memory.trim_if_slack(0) is True and memory.stats["trims"] == trims + 1
+    assert memory._base is not None and memory._base > 0  # measured again right after the trim
