@@ -139,7 +139,8 @@ def step_through_latency(win, rng, n: int, steps: int, stage: int = 7) -> dict:
         t0 = time.perf_counter()
         widget.setValue(value)
         settle(win, app)
-        win.step_view.repaint()  # the frame the user sees: a synchronous paint of the tab
+        # settle() ran the event loop until idle: the posted paints of the tab included, so no extra
+        # synchronous repaint (that painted every widget of the tab a second time)
         times.append((time.perf_counter() - t0) * 1e3)
         drawn = getattr(win.step_view, "_drawn", (None,))[0]
         if drawn is not win.state.pair():  # a figure for a step-through that did not draw would be a lie

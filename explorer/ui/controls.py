@@ -55,7 +55,10 @@ class ControlsPanel(QWidget):
         self.heads_value = QLabel(self)
         self.tokens_value = QLabel(self)
         for lab in (self.d_model_value, self.heads_value, self.tokens_value):
-            lab.setMinimumWidth(44)
+            # fixed both ways: a new value then repaints the label alone, without laying the panel
+            # (and the window around it) out again on every slider step
+            fm = lab.fontMetrics()
+            lab.setFixedSize(max(44, fm.horizontalAdvance("888/888") + 6), fm.height() + 4)
             lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.d_k_label = QLabel(self)

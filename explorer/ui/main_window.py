@@ -5,7 +5,7 @@ import sys
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,6 +50,28 @@ FIRST_RUN_KEY = "ui/first_run_done"
 IDLE_TRIM_MS = 1000
 RECENT_MODELS_KEY = "models/opened"
 MAX_RECENT = 8
+
+
+class ViewTabs(QTabWidget):
+    """The view tabs. A QTabWidget lays its tab bar and page out again, and repaints everything
+    in it, for every layout request a page passes up; a live page passes one up for every frame
+    (any relayout inside it does, even when nothing changes size). Here the tabs lay out only when
+    something that places them changed: their own size, the tab bar's, or the page's size limits."""
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            page = self.currentWidget()
+            key = (self.size(), self.tabBar().sizeHint(), self.count(), self.currentIndex(),
+                   page.minimumSizeHint() if page is not None else None,
+                   page.minimumSize() if page is not None else None)
+            if key == getattr(self, "_laid_out", None):
+                return True
+            self._laid_out = key
+        return super().event(event)
+
+    def resizeEvent(self, event) -> None:
+        self._laid_out = None
+        super().resizeEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -122,7 +144,7 @@ class MainWindow(QMainWindow):
         self.views: dict[str, object] = {}
         self.split = QSplitter(Qt.Orientation.Horizontal, self)
         self.split.setObjectName("heads_compare_splitter")
-        self.tabs = QTabWidget(self)
+        self.tabs = ViewTabs(self)
         self.tabs.setObjectName("view_tabs")
         self.tabs.addTab(self.split, self.tr("Heads && single vs multi"))
         self.tabs.setTabToolTip(0, self.tr("Every head's attention next to the single head (Ctrl+1)"))
@@ -201,6 +223,10 @@ class MainWindow(QMainWindow):
             self.tr("compute {0:.1f} ms · paint {1:.1f} ms").format(888.8, 888.8)) + 8)
         self.shapes_label.setFixedWidth(metrics.horizontalAdvance(self.tr(
             "n = {0} · d_model = {1} · h = {2} · d_k = {3}").format(888, 8888, 88, 8888)) + 8)
+        # and a fixed height: only a label fixed both ways leaves its parents' layout alone when its
+        # text changes (Qt relays the whole window out, and repaints it, for a status-bar label)
+        for label in (self.timing_label, self.shapes_label):
+            label.setFixedHeight(metrics.height() + 4)
         self.statusBar().addWidget(self.hover_label, 1)
         self.statusBar().addPermanentWidget(self.shapes_label)
         self.statusBar().addPermanentWidget(self.timing_label)
