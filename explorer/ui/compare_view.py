@@ -231,7 +231,7 @@ class CompareGraphics(pg.GraphicsLayoutWidget):
     def _arrange(self) -> None:
         """Place the panels in the best arrangement whose smallest size fits the view (tried in
         order, measured after placing; only when the size or the token count changed)."""
-        key = (self.width(), self.height(), self._n, tuple(self._titles()))
+        key = (self.width(), self.height(), self._n, tuple(self._titles()), zoom())
         if key == self._arranged_for:
             return
         if self.metrics_item is None and not self.isVisible():
@@ -268,7 +268,7 @@ class CompareGraphics(pg.GraphicsLayoutWidget):
         its width); a colour bar shorter than its title shows it as a tooltip instead. Only
         when a title or the size changed."""
         bar, title = self.weights_bar, self._bar_title
-        key = (tuple(self._titles()), self.width(), self.height(), self.arrangement, title, self._n)
+        key = (tuple(self._titles()), self.width(), self.height(), self.arrangement, title, self._n, zoom())
         if key == self._titles_key or not self.arrangement:
             return
         if self.metrics_item is None and not self.isVisible():
@@ -645,6 +645,11 @@ class CompareView(QWidget):
             self._pending = pair
             self._tables_timer.start()
 
+    def fit_tables(self) -> None:
+        """Size the tables' columns for the current font again (presentation zoom)."""
+        for table in (self.metrics_table, self.cost_table):
+            fit_columns(table)
+
     def _tables_due(self) -> None:
         """The timer's turn: the tables fill now if the panel is on screen, else when it is shown."""
         if self.isVisible():
@@ -705,5 +710,4 @@ class CompareView(QWidget):
             self.cost_table.setItem(r, 0, self._item(fmt(a), str(a)))
             self.cost_table.setItem(r, 1, self._item(fmt(b), str(b)))
             self.cost_table.setItem(r, 2, self._item(f"× {b / a:.3f}" if a else "–"))
-        fit_columns(self.metrics_table)  # once per fill: the numbers and headers shown now
-        fit_columns(self.cost_table)
+        self.fit_tables()  # once per fill: the numbers and headers shown now

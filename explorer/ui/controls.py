@@ -3,7 +3,9 @@ their signals blocked, so nothing loops."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -55,11 +57,8 @@ class ControlsPanel(QWidget):
         self.heads_value = QLabel(self)
         self.tokens_value = QLabel(self)
         for lab in (self.d_model_value, self.heads_value, self.tokens_value):
-            # fixed both ways: a new value then repaints the label alone, without laying the panel
-            # (and the window around it) out again on every slider step
-            fm = lab.fontMetrics()
-            lab.setFixedSize(max(44, fm.horizontalAdvance("888/888") + 6), fm.height() + 4)
             lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.fit_value_labels()
 
         self.d_k_label = QLabel(self)
         self.d_k_label.setObjectName("d_k_label")
@@ -151,6 +150,14 @@ class ControlsPanel(QWidget):
         self._mirrored = False
         self._on_state_change(frozenset(("text", "d_model", "n_heads", "tokens_wanted", "seed", "causal", "scaled",
                                          "temperature", "positional")))
+
+    def fit_value_labels(self) -> None:
+        """The slider values' labels, fixed both ways for the current font: a new value then
+        repaints the label alone, without laying the panel (and the window around it) out again on
+        every slider step."""
+        for lab in (self.d_model_value, self.heads_value, self.tokens_value):
+            fm = QFontMetrics(QApplication.font())
+            lab.setFixedSize(max(44, fm.horizontalAdvance("888/888") + 6), fm.height() + 4)
 
     def _set_d_model(self, value: int) -> None:
         """The slider's d_model: a multiple of the current h unless "free d_model" is on."""

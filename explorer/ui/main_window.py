@@ -6,7 +6,7 @@ import time
 from dataclasses import replace
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -216,17 +216,7 @@ class MainWindow(QMainWindow):
         self.shapes_label.setObjectName("shapes_label")
         self.timing_label = QLabel(self)
         self.timing_label.setObjectName("timing_label")
-        # fixed widths for the labels rewritten on every frame: a text of another length would
-        # otherwise lay the status bar out (and repaint the window around it) each time
-        metrics = self.timing_label.fontMetrics()
-        self.timing_label.setFixedWidth(metrics.horizontalAdvance(
-            self.tr("compute {0:.1f} ms · paint {1:.1f} ms").format(888.8, 888.8)) + 8)
-        self.shapes_label.setFixedWidth(metrics.horizontalAdvance(self.tr(
-            "n = {0} · d_model = {1} · h = {2} · d_k = {3}").format(888, 8888, 88, 8888)) + 8)
-        # and a fixed height: only a label fixed both ways leaves its parents' layout alone when its
-        # text changes (Qt relays the whole window out, and repaints it, for a status-bar label)
-        for label in (self.timing_label, self.shapes_label):
-            label.setFixedHeight(metrics.height() + 4)
+        self._fit_status_labels()
         self.statusBar().addWidget(self.hover_label, 1)
         self.statusBar().addPermanentWidget(self.shapes_label)
         self.statusBar().addPermanentWidget(self.timing_label)
@@ -358,16 +348,36 @@ class MainWindow(QMainWindow):
         well under a second), then every view lays its labels out again."""
         import pyqtgraph as pg
 
+        from .matrix_plot import MatrixPlot, TokenAxis
+
         font = style.tick_font()
         for view in self.findChildren(pg.GraphicsView):
             for item in view.scene().items():
-                if isinstance(item, pg.AxisItem):
-                    item.setStyle(tickFont=font)
+                if isinstance(item, pg.AxisItem) and not isinstance(item, TokenAxis):
+                    item.setStyle(tickFont=font)  # colour bars and the like; token axes plan their own fonts
+        for view in self.findChildren(pg.GraphicsView):
+            for item in view.scene().items():
+                if isinstance(item, MatrixPlot):
+                    item.update_ticks()  # the zoom is part of its plan: fonts, turns and axis sizes anew
+        self._fit_status_labels()
+        self.controls.fit_value_labels()
+        QTimer.singleShot(0, self.compare_view.fit_tables)  # once the tables have taken the new font
         self.pair = None  # the comparison and the step-through draw again
         self._dirty_views = {n for n, v in self.views.items() if hasattr(v, "show_state")}
         if self.trace is not None and hasattr(self.heads_view, "_tick_key"):
             self.heads_view._tick_key = None
         self.flush()
+
+    def _fit_status_labels(self) -> None:
+        """Fixed sizes (for the current font) for the status-bar labels rewritten on every frame:
+        a text of another length would otherwise lay the status bar out, and a label not fixed
+        both ways makes Qt lay the whole window out (and repaint it) on every change."""
+        metrics = QFontMetrics(QApplication.font())
+        line = metrics.height() + 4
+        self.timing_label.setFixedSize(metrics.horizontalAdvance(
+            self.tr("compute {0:.1f} ms · paint {1:.1f} ms").format(888.8, 888.8)) + 8, line)
+        self.shapes_label.setFixedSize(metrics.horizontalAdvance(self.tr(
+            "n = {0} · d_model = {1} · h = {2} · d_k = {3}").format(888, 8888, 88, 8888)) + 8, line)
 
     def set_language(self, language: str) -> None:
         """Switch the whole UI to "en" or "zh" now, without a restart, and remember the choice."""

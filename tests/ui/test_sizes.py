@@ -154,3 +154,19 @@ def test_step_through_fits_at_every_stage_and_16_heads(sized):
             visible = QRectF(gv.viewport().rect())
             for panel in sv.graphics.panel_rects():  # every matrix panel of the stage, in view pixels
                 assert visible.contains(panel.adjusted(1, 1, -1, -1)), f"{where}: panel {panel} off {visible}"
+
+
+@pytest.mark.parametrize("sized", [(1440, 880)], indirect=True, ids=["1440x880"])
+def test_presentation_mode_keeps_labels_and_headers_whole(sized, qtbot):
+    win = sized
+    win.zoom_step(+1)
+    win.zoom_step(+1)
+    qtbot.wait(20)  # the tables are measured again once they have the new font
+    settle(win)
+    tokens = win.state.tokens
+    check_labels(win.heads_view.label_rects(), QRectF(win.heads_view.rect()), tokens, "heads grid, zoomed")
+    assert elided_headers(win.views["compare"]) == []
+    assert colour_bar_problems(win) == []
+    status = [win.shapes_label, win.timing_label]
+    for label in status:  # the status bar's fixed-size labels grew with the font
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width(), label.text()
