@@ -231,7 +231,9 @@ class CompareGraphics(pg.GraphicsLayoutWidget):
     def _arrange(self) -> None:
         """Place the panels in the best arrangement whose smallest size fits the view (tried in
         order, measured after placing; only when the size or the token count changed)."""
-        key = (self.width(), self.height(), self._n, tuple(self._titles()), zoom())
+        # not the token count: the axes' share of a panel is bounded, so the size decides, and a
+        # drag over the token count must not try every arrangement again on each step
+        key = (self.width(), self.height(), self._n > 0, tuple(len(t) for t in self._titles()), zoom())
         if key == self._arranged_for:
             return
         if self.metrics_item is None and not self.isVisible():

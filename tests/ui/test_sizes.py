@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 import pytest
+from geometry_helpers import drawn_tick_labels
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 SIZES = [(1024, 700), (1280, 720), (1440, 880), (1920, 1080)]
@@ -101,19 +101,11 @@ def colour_bar_problems(root) -> list[str]:
         for item in gv.scene().items():
             if not isinstance(item, pg.ColorBarItem) or not item.isVisible():
                 continue
-            axis = item.axis
-            image = QImage(10, 10, QImage.Format.Format_ARGB32)
-            painter = QPainter(image)
-            try:
-                specs = axis.generateDrawSpecs(painter)
-            finally:
-                painter.end()
-            texts = specs[2] if specs else []
-            if len(texts) < 2:
-                bad.append(f"a colour bar in {gv.objectName()} has {len(texts)} tick label(s)")
+            labels = drawn_tick_labels(item.axis)
+            if len(labels) < 2:
+                bad.append(f"a colour bar in {gv.objectName()} has {len(labels)} tick label(s)")
                 continue
-            for rect, _flags, text in texts:
-                scene_rect = axis.mapRectToScene(rect)
+            for text, scene_rect in labels:
                 view_rect = QRectF(gv.mapFromScene(scene_rect).boundingRect())
                 if not visible.contains(view_rect.adjusted(1, 1, -1, -1)):
                     bad.append(f"tick {text!r} of a colour bar in {gv.objectName()} is off screen")

@@ -5,8 +5,8 @@ window sizes; plus the token-focus and colour-scale API the window drives."""
 
 import numpy as np
 import pytest
+from geometry_helpers import drawn_tick_labels
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from explorer.colorscale import apply_scale, colour_bar
@@ -66,15 +66,7 @@ def axis_labels(axis) -> list[tuple[str, QRectF]]:
     """The labels a pyqtgraph axis draws, with their boxes in scene coordinates."""
     if hasattr(axis, "label_rects"):
         return list(axis.label_rects())
-    img = QImage(8, 8, QImage.Format.Format_ARGB32)
-    p = QPainter(img)
-    try:
-        specs = axis.generateDrawSpecs(p)
-    finally:
-        p.end()
-    if specs is None:
-        return []
-    return [(text, axis.mapRectToScene(rect)) for rect, _, text in specs[2]]
+    return drawn_tick_labels(axis)
 
 
 def plot_labels(plot) -> list[tuple[str, QRectF]]:
