@@ -98,11 +98,15 @@ def event_loop_latency(win, rng, n: int, steps: int) -> dict:
 
 def settle(win, app) -> None:
     """Run the event loop until it is idle: the coalescing timers have fired and every posted
-    event (the paints they caused included) has been handled."""
-    for _ in range(50):
+    event (the paints they caused, and the layout requests those paints posted) has been
+    handled, so no work of this change is left for the next one to pay."""
+    from PySide6.QtCore import QEventLoop
+
+    dispatcher = app.eventDispatcher()
+    for _ in range(200):
         app.processEvents()
-        if not (win._update_timer.isActive() or win._rest_timer.isActive()):
-            app.processEvents()
+        handled = dispatcher.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+        if not handled and not (win._update_timer.isActive() or win._rest_timer.isActive()):
             return
 
 

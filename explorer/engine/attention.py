@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from .cache import ByteBudget, ByteLRU
 from .config import MAX_TOKENS, AttentionConfig
 from .memory import trim_if_slack
-from .weights import positional_encoding, projection_matrix, token_embeddings
+from .weights import positional_encoding, projection_columns, projection_matrix, token_embeddings
 
 _FLOAT_MAX = np.finfo(np.float64).max
 # Below this bound on |logit|, exp() cannot overflow even summed over MAX_TOKENS keys, so the
@@ -130,6 +130,22 @@ class Trace:
     def head_outputs(self) -> np.ndarray:
         """8) weights @ v: (n_heads, n, n) @ (n_heads, n, d_k) -> (n_heads, n, d_k)."""
         return _frozen(self.weights @ self.v)
+
+    def head_output_row(self, head: int, i: int) -> np.ndarray:
+        """8) head ``head``'s output for query i, weights[head, i] @ v[head]: (d_k,). The trace's
+        own row if it made head_outputs; else from that head's d_k columns of V alone (a seeded
+        trace whose V nobody projected yet: x @ those columns of W_V, not the whole of V)."""
+        if "head_outputs" in self.__dict__:
+            return self.head_outputs[head, i]
+        dk = self.d_k
+        src = self.v_source
+        if "v_proj" not in self.__dict__ and self.__dict__.get("_w_v") is None and isinstance(src, _LazyV) \
+                and src.pending():
+            w_cols = projection_columns(self.config.seed, "w_v", self.config.d_model, head * dk, (head + 1) * dk)
+            v_head = self.x @ w_cols  # (n, d_model) @ (d_model, d_k) -> (n, d_k)
+        else:
+            v_head = self.v[head]  # (n, d_k)
+        return self.weights[head, i] @ v_head  # (n,) @ (n, d_k) -> (d_k,)
 
     @cached_property
     def concat(self) -> np.ndarray:
@@ -290,6 +306,12 @@ class _LazyV:
         """The first n of the ``total`` rows of ``root`` (a _LazyV made from x itself)."""
         return root if n == total else cls(None, None, parent=root, n=n)
 
+    def pending(self) -> bool:
+        """True while nothing has projected V yet (here or, for a prefix, in the parent)."""
+        if self._value is not None:
+            return False
+        return self._parent is None or self._parent.pending()
+
     def __call__(self) -> np.ndarray:
         if self._value is None:
             if self._parent is not None:
@@ -399,8 +421,11 @@ class AttentionEngine:
         x_new *= 1.0 / np.sqrt(d)
         # two products with the cached matrices' crops (views: BLAS reads them in place, no
         # [W_Q | W_K] copy is made or kept), (n - p, d_model) @ (d_model, d_model) each
-        q_new = x_new @ projection_matrix(cfg.seed, "w_q", d)
-        k_new = x_new @ projection_matrix(cfg.seed, "w_k", d)
+        # both matrices first: a new seed draws their tiles on two threads, which a BLAS product
+        # between them would compete with
+        w_q, w_k = projection_matrix(cfg.seed, "w_q", d), projection_matrix(cfg.seed, "w_k", d)
+        q_new = x_new @ w_q
+        k_new = x_new @ w_k
         self.stats["projection_rows_computed"] += n - p
         if p:
             assert last is not None  # p > 0 only after a last sequence

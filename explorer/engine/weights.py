@@ -24,12 +24,14 @@ Caches: the generated matrices and token vectors are kept in byte-bounded caches
 engine's budget (explorer.engine.cache.DEFAULT_BUDGET). One array per (seed, matrix): the largest
 size asked for so far, grown tile by tile (smaller d_model are crops, views of it), and only the
 matrices of the last two seeds (a seed left behind is rarely asked for again; regenerating one
-512 x 512 matrix costs about 6 ms).
+512 x 512 matrix costs about 6 ms on one core; a matrix missing many tiles is drawn on two
+threads, which roughly halves that).
 """
 from __future__ import annotations
 
 import hashlib
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,6 +51,8 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 MATRICES_KEPT = 8  # (seed, name) matrices: all four of the last two seeds
 _matrices: ByteLRU[tuple[int, str], NDArray[np.float64]] = ByteLRU(max_entries=MATRICES_KEPT)  # (seed, name)
 _vectors: ByteLRU[tuple[int, str, int], NDArray[np.float64]] = ByteLRU()  # (seed, token, n_tiles)
+STRIPS_KEPT = 16  # tile columns made alone (one head's columns of W_V): a few seeds' worth
+_strips: ByteLRU[tuple[int, str, int, int], NDArray[np.float64]] = ByteLRU(max_entries=STRIPS_KEPT)
 
 
 def token_id(token: str) -> int:
@@ -80,14 +84,61 @@ def _matrix(seed: int, name: str, n_tiles: int) -> np.ndarray:
     full = np.empty((n_tiles * TILE, n_tiles * TILE))
     if have is not None:
         full[: done * TILE, : done * TILE] = have
-    for bi in range(n_tiles):
-        for bj in range(n_tiles):
-            if bi < done and bj < done:
-                continue
-            rng = np.random.default_rng([seed, tag, bi, bj])
-            full[bi * TILE:(bi + 1) * TILE, bj * TILE:(bj + 1) * TILE] = rng.standard_normal((TILE, TILE))
+    missing = [(bi, bj) for bi in range(n_tiles) for bj in range(n_tiles) if not (bi < done and bj < done)]
+
+    def fill(tiles: list[tuple[int, int]]) -> None:
+        for bi, bj in tiles:
+            full[bi * TILE:(bi + 1) * TILE, bj * TILE:(bj + 1) * TILE] = _tile(seed, tag, bi, bj)
+
+    if len(missing) >= PARALLEL_TILES:  # numpy draws the normals without the GIL: half the tiles on a helper thread
+        other = _helper().submit(fill, missing[1::2])
+        fill(missing[0::2])
+        other.result()
+    else:
+        fill(missing)
     full.setflags(write=False)
     return _matrices.put(key, full)
+
+
+PARALLEL_TILES = 16  # a matrix missing at least this many tiles is drawn on two threads
+_HELPER: list[ThreadPoolExecutor] = []
+
+
+def _helper() -> ThreadPoolExecutor:
+    """One helper thread for drawing tiles (each tile comes from its own stream, so which thread
+    draws it changes no number)."""
+    if not _HELPER:
+        _HELPER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="weights"))
+    return _HELPER[0]
+
+
+def _tile(seed: int, tag: int, bi: int, bj: int) -> np.ndarray:
+    """Tile (bi, bj) of a matrix: (TILE, TILE) N(0, 1), from its own stream."""
+    return np.random.default_rng([seed, tag, bi, bj]).standard_normal((TILE, TILE))
+
+
+def projection_columns(seed: int, name: str, d_model: int, start: int, stop: int) -> np.ndarray:
+    """Columns start .. stop - 1 of projection_matrix(seed, name, d_model): (d_model, stop - start),
+    the same numbers, made from the tiles of those columns only when the whole matrix is not
+    cached (one head's d_k columns of W_V are one tile column of eight at d_model = 512)."""
+    if not 0 <= start <= stop <= d_model:
+        raise ValueError(f"columns {start}..{stop} are not inside d_model = {d_model}")
+    n_tiles = _tiles(d_model)
+    have = _matrices.get((seed, name))
+    first, last = start // TILE, max(start, stop - 1) // TILE
+    if (have is not None and have.shape[0] >= n_tiles * TILE) or 2 * (last - first + 1) > n_tiles:
+        return projection_matrix(seed, name, d_model)[:, start:stop]  # most of the matrix: make (or use) it whole
+    tag = _MATRIX_TAG[name]
+    strips = []
+    for bj in range(first, last + 1):
+        strip = _strips.get((seed, name, bj, n_tiles))
+        if strip is None:
+            strip = np.concatenate([_tile(seed, tag, bi, bj) for bi in range(n_tiles)])  # n_tiles x (TILE, TILE) -> (n_tiles * TILE, TILE)
+            strip.setflags(write=False)
+            _strips.put((seed, name, bj, n_tiles), strip)
+        strips.append(strip)
+    block = strips[0] if len(strips) == 1 else np.concatenate(strips, axis=1)  # (n_tiles * TILE, k * TILE)
+    return block[:d_model, start - first * TILE:stop - first * TILE]
 
 
 def projection_matrix(seed: int, name: str, d_model: int) -> np.ndarray:

@@ -235,6 +235,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self._plans: dict = {}  # recent label plans, least recently used first
         self._plan = None
         self._trace: Trace | None = None
+        self.pending: Trace | None = None  # a trace set while hidden, drawn when the grid is shown
         self.focused: int | None = None
         self.selected: int | None = None
         self.focus: tuple[int | None, int | None] = (None, None)
@@ -254,6 +255,15 @@ class HeadsView(pg.GraphicsLayoutWidget):
 
     # ---- data -------------------------------------------------------------------------------
     def set_trace(self, trace: Trace) -> None:
+        """Show ``trace``: now, or, while the grid's tab is behind another one in a window on
+        screen, when the grid is next shown (nothing can see it before then; ``pending`` holds it)."""
+        window = self.window()
+        if window is not self and window.isVisible() and not self.isVisible():
+            self.pending = trace
+            if self.focused is not None and self.focused >= trace.n_heads:
+                self.focused = None  # what the grid will show is never out of the trace's range
+            return
+        self.pending = None
         self._trace = trace
         if self.focused is not None and self.focused >= trace.n_heads:
             self.focused = None
@@ -290,13 +300,14 @@ class HeadsView(pg.GraphicsLayoutWidget):
         if self.scale == (mode, float(top)):
             return
         self.scale = (mode, float(top))
-        if redraw and self._trace is not None:
-            self.set_trace(self._trace)
+        latest = self.pending if self.pending is not None else self._trace
+        if redraw and latest is not None:
+            self.set_trace(latest)
 
     def clear(self, hint: str = "") -> None:
         """Show no heads: the images, titles and labels go (no stale heatmap stays on screen) and
         ``hint`` is written in the middle. The next set_trace shows data again."""
-        self._trace = None
+        self._trace = self.pending = None
         self._hint = hint
         in_view = set(self.plot.items)
         for image in self._pool:
@@ -589,14 +600,20 @@ class HeadsView(pg.GraphicsLayoutWidget):
         """Enlarge ``head`` alone, or go back to the whole grid (same head again, or None)."""
         self.focused = None if head is None or head == self.focused else head
         self.headClicked.emit(-1 if self.focused is None else self.focused)
-        if self._trace is not None:
-            self.set_trace(self._trace)
+        latest = self.pending if self.pending is not None else self._trace
+        if latest is not None:
+            self.set_trace(latest)
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape and self.focused is not None:
             self.toggle_focus(None)
             return
         super().keyPressEvent(event)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.pending is not None:  # drawn before it can be seen
+            self.set_trace(self.pending)
 
     # ---- painting ---------------------------------------------------------------------------
     def paintEvent(self, event) -> None:

@@ -574,9 +574,9 @@ class MainWindow(QMainWindow):
         if self.state.pending():
             self._start_run()
         self._idle_timer.start()
-        if defer_rest:
+        if defer_rest and self.heads_view.pending is None:  # the grid drew: on screen first, the rest next turn
             self._rest_timer.start()
-        else:
+        else:  # the grid waits behind another tab: the view in front draws now, one frame for the change
             self.flush_rest()
 
     def flush_rest(self) -> None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStyle,
+    QStyledItemDelegate,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -333,6 +334,10 @@ class StageGraphics(pg.GraphicsLayoutWidget):
             self.ci.updateGeometry()  # forget the minimum size measured then
             self.ci.layout.activate()
             pg.GraphicsLayoutWidget.resizeEvent(self, None)
+            # the panels' own layouts (titles, axes shown or hidden) were invalidated on the way: lay them
+            # out now, or their posted requests would run after this frame's paint and paint it again
+            for item in (*self.plots, self.ci):
+                QCoreApplication.sendPostedEvents(item, QEvent.Type.LayoutRequest)
 
     def _draw(self, panels: list[Panel], is_weights: bool, k: int) -> None:
         cmap = WEIGHTS_CMAP if is_weights else DIVERGING_CMAP
@@ -582,6 +587,34 @@ class DrilldownModel(QAbstractTableModel):
         return None
 
 
+class NumberDelegate(QStyledItemDelegate):
+    """Paints a drill-down cell straight from the model's array: one call per cell on screen.
+    The styled delegate asks the model for every role of every cell it paints (about nine calls
+    into Python per cell), which made the table the most expensive widget of a step-through frame.
+    The model still answers data() for every other reader (tooltips, tests, accessibility)."""
+
+    def __init__(self, model: DrilldownModel, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def paint(self, painter, option, index) -> None:
+        values = self.model.values
+        row, col = index.row(), index.column()
+        if not (0 <= row < len(values) and 0 <= col < values.shape[1]):
+            return
+        text = _fmt(float(values[row, col]))
+        rect = option.rect.adjusted(3, 0, -4, 0)
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+            painter.setPen(option.palette.highlightedText().color())
+        else:
+            painter.setPen(option.palette.text().color())
+        fm = option.fontMetrics
+        if fm.horizontalAdvance(text) > rect.width():  # as the view elides: in the middle (exact value in the tooltip)
+            text = fm.elidedText(text, Qt.TextElideMode.ElideMiddle, rect.width())
+        painter.drawText(rect, _RIGHT, text)
+
+
 class StepView(QWidget):
     """Stage-by-stage walk through the computation with the real numbers."""
 
@@ -630,6 +663,7 @@ class StepView(QWidget):
         self.drilldown_table = QTableView(self)
         self.drilldown_table.setObjectName("drilldown_table")
         self.drilldown_table.setModel(self.drill_model)
+        self.drilldown_table.setItemDelegate(NumberDelegate(self.drill_model, self.drilldown_table))
         self.drilldown_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.drilldown_table.setWordWrap(False)
         self.drilldown_table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
@@ -966,10 +1000,13 @@ class StepView(QWidget):
         cols = [f"{head_name}\n{c}" for c in names] + [f"{single}\n{c}" for c in names]
         key = self.tr("key {0}: {1}")
         rows = [key.format(j, tok) for j, tok in enumerate(_elided(t.tokens))]
+        resized = len(values) != self.drill_model.rowCount()
         self.drill_model.set_values(values, rows, t.tokens, cols)
+        if resized:  # lay the rows out now, not on the view's delayed timer after this frame's paint (a second paint)
+            self.drilldown_table.doItemsLayout()
         dk = t.d_k
         q = t.q_proj[i, hd * dk:(hd + 1) * dk]  # head hd's columns of the query's row: q of the split stage
-        out = t.head_outputs[hd, i]
+        out = t.head_output_row(hd, i)  # one row of one head: no whole V for a label
         token = elide_middle(t.tokens[i], TOKEN_CHARS)
         self.q_label.setText(self.tr('q of "{0}" in head {1} ({2} numbers): {3}').format(
             token, hd + 1, dk, _vector(q)))

@@ -1,5 +1,6 @@
 """The step-through and the example library, driven through the window."""
 
+import ast
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -120,7 +121,14 @@ def test_drilldown_numbers_equal_the_trace(step, window):
     assert int(np.argmax(t.weights[7, 7])) == 1
     assert model.headerData(1, Qt.Orientation.Vertical) == "key 1: animal"
     assert '"it"' in step.out_label.text()
-    assert step.out_label.toolTip() == "it\n" + repr(t.head_outputs[7, 7].tolist())  # the whole token, exact numbers
+    token, numbers = step.out_label.toolTip().split("\n")  # the whole token, then every number at full precision
+    assert token == "it"
+    shown = np.array(ast.literal_eval(numbers))
+    assert shown.shape == (t.d_k,)
+    # one row of one head, made from that head's columns of V: the trace's numbers up to rounding
+    np.testing.assert_allclose(shown, t.head_outputs[7, 7], rtol=1e-12, atol=1e-14)
+    tail = ", …]" if t.d_k > 8 else "]"
+    assert step.out_label.text().endswith(", ".join(f"{x:.3f}" for x in shown[:8]) + tail)
 
 
 def test_play_advances_on_a_timer_and_stops_at_the_end(step, qtbot):
