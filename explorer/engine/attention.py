@@ -136,7 +136,8 @@ class Trace:
         own row if it made head_outputs; else from that head's d_k columns of V alone (a seeded
         trace whose V nobody projected yet: x @ those columns of W_V, not the whole of V)."""
         if "head_outputs" in self.__dict__:
-            return self.head_outputs[head, i]
+            row: np.ndarray = self.head_outputs[head, i]
+            return row
         dk = self.d_k
         src = self.v_source
         if "v_proj" not in self.__dict__ and self.__dict__.get("_w_v") is None and isinstance(src, _LazyV) \
@@ -145,7 +146,8 @@ class Trace:
             v_head = self.x @ w_cols  # (n, d_model) @ (d_model, d_k) -> (n, d_k)
         else:
             v_head = self.v[head]  # (n, d_k)
-        return self.weights[head, i] @ v_head  # (n,) @ (n, d_k) -> (d_k,)
+        out: np.ndarray = self.weights[head, i] @ v_head  # (n,) @ (n, d_k) -> (d_k,)
+        return out
 
     @cached_property
     def concat(self) -> np.ndarray:

@@ -133,7 +133,8 @@ def projection_columns(seed: int, name: str, d_model: int, start: int, stop: int
     for bj in range(first, last + 1):
         strip = _strips.get((seed, name, bj, n_tiles))
         if strip is None:
-            strip = np.concatenate([_tile(seed, tag, bi, bj) for bi in range(n_tiles)])  # n_tiles x (TILE, TILE) -> (n_tiles * TILE, TILE)
+            # n_tiles x (TILE, TILE) -> (n_tiles * TILE, TILE)
+            strip = np.concatenate([_tile(seed, tag, bi, bj) for bi in range(n_tiles)])
             strip.setflags(write=False)
             _strips.put((seed, name, bj, n_tiles), strip)
         strips.append(strip)

@@ -1,6 +1,7 @@
 """The step-through and the example library, driven through the window."""
 
 import ast
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
