@@ -473,6 +473,10 @@ def plan_axes(rows: tuple[str, ...], cols: tuple[str, ...] | None, avail_w: floa
     return row_fit, key_fit, left, bottom
 
 
+PLANS_KEPT = 64
+_PLANS: dict[tuple, tuple] = {}  # update_ticks' key and font -> plan_axes' answer (AxisFits are only read)
+
+
 class MatrixPlot(pg.PlotItem):
     """Rows top to bottom, columns left to right, one cell per unit square.
 
@@ -621,9 +625,16 @@ class MatrixPlot(pg.PlotItem):
         self._tick_key = key
         rows = tuple(self._row_labels)
         cols = None if self._col_labels is None else tuple(self._col_labels)
-        row_fit, key_fit, left_px, bottom_px = plan_axes(
-            rows, cols, avail_w, avail_h, len(rows), len(cols) if cols is not None else 0, titles,
-            left_shown=left_shown)
+        # the panels of a stage share their labels and mostly their size: planned once for all of them
+        plan_key = (key[:2], avail_w, avail_h, key[4:], tick_font().key())
+        plan = _PLANS.get(plan_key)
+        if plan is None:
+            if len(_PLANS) >= PLANS_KEPT:
+                _PLANS.clear()
+            plan = _PLANS[plan_key] = plan_axes(
+                rows, cols, avail_w, avail_h, len(rows), len(cols) if cols is not None else 0, titles,
+                left_shown=left_shown)
+        row_fit, key_fit, left_px, bottom_px = plan
         self.fits = (row_fit, key_fit)
         left.set_font(tick_font(row_fit.point_size))
         left.set_rotated(False, row_fit.tiers)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QRectF,
     QSignalBlocker,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -218,8 +219,13 @@ def _title_px(text: str) -> float:
 
 
 def _set_title(plot: pg.PlotItem, text: str) -> None:
-    """A panel title in a short band (TITLE_PX high, not pyqtgraph's 30 px)."""
-    plot.setTitle(text, size=f"{9 * zoom():g}pt")
+    """A panel title in a short band (TITLE_PX high, not pyqtgraph's 30 px); the same title at
+    the same zoom again changes nothing (a head-count change keeps most panels' titles)."""
+    size = f"{9 * zoom():g}pt"
+    if getattr(plot, "_title_set", None) == (text, size):
+        return
+    plot._title_set = (text, size)
+    plot.setTitle(text, size=size)
     band = max(TITLE_PX, QFontMetrics(title_font()).height() + 2)
     plot.titleLabel.setMaximumHeight(band)
     plot.layout.setRowFixedHeight(0, band)
@@ -470,7 +476,8 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         self._shown = []
         for plot, p in zip(self.plots, panels):  # titles and axes first: the grid is measured with them
             _set_title(plot, p.title)
-            plot.showAxis("left", p.col == 0)  # a row of panels shares its token labels
+            if plot.getAxis("left").isVisibleTo(plot) != (p.col == 0):
+                plot.showAxis("left", p.col == 0)  # a row of panels shares its token labels
             self._shown.append((None, p.title, p.col == 0))
         n_rows = max(p.row for p in panels) + 1
         n_cols = max(p.col for p in panels) + 1
@@ -587,6 +594,20 @@ class DrilldownModel(QAbstractTableModel):
         return None
 
 
+class KeyHeader(QHeaderView):
+    """The drill-down's row header: its width is fixed (``setFixedWidth``), so its size hint is
+    that width. Qt's own hint measures up to 200 row labels through the model on every new row
+    count, only for the table to clamp the result to the fixed width."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setSectionsClickable(True)  # as the header QTableView makes itself
+        self.setHighlightSections(True)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.maximumWidth(), self.defaultSectionSize())
+
+
 class NumberDelegate(QStyledItemDelegate):
     """Paints a drill-down cell straight from the model's array: one call per cell on screen.
     The styled delegate asks the model for every role of every cell it paints (about nine calls
@@ -667,6 +688,7 @@ class StepView(QWidget):
         self.drilldown_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.drilldown_table.setWordWrap(False)
         self.drilldown_table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        self.drilldown_table.setVerticalHeader(KeyHeader(self.drilldown_table))
         vh = self.drilldown_table.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vh.setDefaultSectionSize(20)
