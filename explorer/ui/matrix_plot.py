@@ -280,12 +280,30 @@ class TokenAxis(pg.AxisItem):
             self._bold_font.setBold(True)
         p.setRenderHint(p.RenderHint.TextAntialiasing, True)
         pen = self.textPen()
-        p.setPen(pen)
         clip = self.mapRectFromParent(self.geometry())
         p.setClipRect(self.boundingRect())
         static = self._static
         if len(static) > 4096:  # many texts typed over time: start again rather than grow
             static.clear()
+        turned = self.rotated and self.orientation == "bottom"
+        # hairlines first, in the axis' own coordinates: a second-tier label's line to its column (row)
+        if self.tiers > 1:
+            p.setPen(LEADER)
+            offset = self.style["tickTextOffset"]
+            for rect, _text, _i, _bold in layout:
+                if turned and rect.top() > clip.top() + offset[1] + 1:
+                    x = rect.center().x()
+                    p.drawLine(QPointF(x, clip.top() + 1), QPointF(x, rect.top() - 1))
+                elif not turned and self.orientation == "left" and rect.right() < clip.right() - offset[0] - 1:
+                    y = rect.center().y()
+                    p.drawLine(QPointF(rect.right() + 1, y), QPointF(clip.right() - 1, y))
+        # then every label: one painter state for all of them (turned keys: one rotation, each label
+        # at its box's place in the turned coordinates), the font and pen changed only for the focus
+        p.setPen(pen)
+        p.setFont(font)
+        if turned:
+            p.save()
+            p.rotate(-90)  # reads upwards; the text ends at the top, next to its column: (u, v) -> (v, -u)
         for rect, text, _, bold in layout:
             st = static.get((text, bold))
             if st is None:
@@ -295,29 +313,16 @@ class TokenAxis(pg.AxisItem):
             if bold:
                 p.setFont(self._bold_font)
                 p.setPen(FOCUS_TEXT)
+            half = st.size().height() / 2
+            if turned:
+                p.drawStaticText(QPointF(-rect.bottom(), rect.center().x() - half), st)
             else:
-                p.setFont(font)
-            if self.rotated and self.orientation == "bottom":
-                if self.tiers > 1 and rect.top() > clip.top() + self.style["tickTextOffset"][1] + 1:
-                    p.setPen(LEADER)  # a second-tier label: a hairline up to its column
-                    x = rect.center().x()
-                    p.drawLine(QPointF(x, clip.top() + 1), QPointF(x, rect.top() - 1))
-                    p.setPen(FOCUS_TEXT if bold else pen)
-                p.save()
-                p.translate(rect.center().x(), rect.top())
-                p.rotate(-90)  # reads upwards; the text ends at the top, next to its column
-                p.drawStaticText(QPointF(-rect.height(), -st.size().height() / 2), st)
-                p.restore()
-            else:
-                if self.tiers > 1 and self.orientation == "left" and \
-                        rect.right() < clip.right() - self.style["tickTextOffset"][0] - 1:
-                    p.setPen(LEADER)  # a second-tier label: a hairline across to its row
-                    y = rect.center().y()
-                    p.drawLine(QPointF(rect.right() + 1, y), QPointF(clip.right() - 1, y))
-                    p.setPen(FOCUS_TEXT if bold else pen)
-                p.drawStaticText(QPointF(rect.left(), rect.center().y() - st.size().height() / 2), st)
+                p.drawStaticText(QPointF(rect.left(), rect.center().y() - half), st)
             if bold:
+                p.setFont(font)
                 p.setPen(pen)
+        if turned:
+            p.restore()
 
     def _paint_title(self, p) -> None:
         bounds = self.mapRectFromParent(self.geometry())

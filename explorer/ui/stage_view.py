@@ -8,6 +8,7 @@ shown elided (the whole token in a tooltip), so no text can widen the window."""
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
@@ -277,6 +278,34 @@ def _diverging_ticks(top: float) -> list[tuple[float, str]]:
     return [(v, _tick_text(v)) for v in (-top, -top / 2, 0.0, top / 2, top)]
 
 
+KEPT_LAYOUTS = 4  # arrangements kept laid out: e.g. stage 7 with 4, 8 and 16 heads, and one more
+MAX_PLOTS = 48  # panels the kept layouts may hold together (stage 3 with 16 heads alone needs 48)
+
+
+class _Kept:
+    """One arrangement of a stage's panels, kept laid out while another one is on screen: its
+    layout, its pool of panels and colour bar, and what they were last given (the parts in
+    SWAPPED are the view's own attributes while this one is on screen)."""
+
+    SWAPPED = ("_pool", "plots", "_shown", "_focused", "colorbar", "tokens_label", "levels", "cmap", "_bar_shown")
+
+    def __init__(self, ci: pg.GraphicsLayout) -> None:
+        self.ci = ci
+        self.laid_out: tuple | None = None  # (width, height, zoom) it was laid out for; None: place it first
+        self._pool: list[MatrixPlot] = []
+        self.plots: list[MatrixPlot] = []
+        self._shown: list[tuple] = []
+        self._focused: list[tuple] = []
+        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=12,
+                                        colorMapMenu=False)
+        self.colorbar.axis.setStyle(tickFont=tick_font(), hideOverlappingLabels=False)
+        inset_bar(self.colorbar)
+        self.tokens_label = pg.LabelItem("", size="10pt", justify="left")
+        self.levels = (0.0, 1.0)
+        self.cmap = WEIGHTS_CMAP
+        self._bar_shown: tuple | None = None  # (ticks, title) on the colour bar
+
+
 class StageGraphics(pg.GraphicsLayoutWidget):
     """The matrices of one stage. Panels come from a pool and are re-placed only when the stage,
     the head count or the shape of the area changes; live updates swap image pixels (mapped for
@@ -295,28 +324,21 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         self.setObjectName("stage_graphics")
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.ci.layout.setHorizontalSpacing(GAP_PX)
-        self.ci.layout.setVerticalSpacing(GAP_PX // 2)
-        self._pool: list[MatrixPlot] = []
         self.plots: list[MatrixPlot] = []
         self.panels: list[Panel] = []
         self._layout_key = None
         self._luts = {WEIGHTS_CMAP: lut(WEIGHTS_CMAP), DIVERGING_CMAP: lut(DIVERGING_CMAP)}
         self._argb = {name: argb_words(table) for name, table in self._luts.items()}
-        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=12,
-                                        colorMapMenu=False)
-        self.colorbar.axis.setStyle(tickFont=tick_font(), hideOverlappingLabels=False)
-        inset_bar(self.colorbar)
-        self.tokens_label = pg.LabelItem("", size="10pt", justify="left")
-        self.levels = (0.0, 1.0)
-        self.cmap = WEIGHTS_CMAP
+        # arrangements kept laid out (key -> _Kept), the one on screen last; its parts are this
+        # view's attributes while it is on screen (see _use)
+        self._kept: OrderedDict[tuple, _Kept] = OrderedDict()
+        self._free: list[MatrixPlot] = []  # panels of forgotten layouts, ready for re-use
+        self._current = _Kept(self.ci)
+        self._load(self._current)
         self.colour_scale: tuple[str, float] = ("linear", 1.0)  # (mode, top) for the attention weights
         self.focus: tuple[int | None, int | None] = (None, None)  # (query, key) highlighted
         self.stage = -1
         self.pair: TracePair | None = None
-        self._bar_shown: tuple | None = None  # (ticks, title) on the colour bar
-        self._shown: list[tuple] = []  # per plot: (lut name, title, left axis shown) last set
-        self._focused: list[tuple] = []  # per plot: the focus last given to it
 
     # ---- drawing ----------------------------------------------------------------------------
     def _area(self) -> tuple[float, float]:
@@ -329,7 +351,10 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         placed = key != self._layout_key
         if placed:
             self._layout_key = key
-            self._place(panels, k)
+            placed = self._use(key)
+            if placed:
+                self._place(panels, k)
+                self._current.laid_out = self._layout_size()
         self.panels = panels
         if k == 0:
             self.tokens_label.setText(_token_listing(pair.multi.tokens))
@@ -433,6 +458,8 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         self.plots = []
         self.tokens_label.setText("")
         place(self, [])
+        for kept in self._kept.values():
+            kept.laid_out = None  # emptied (this one) or hidden: placed again before it is shown
 
     # ---- layout -----------------------------------------------------------------------------
     def showEvent(self, event) -> None:
@@ -443,6 +470,8 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         super().resizeEvent(event)
         if getattr(self, "pair", None) is None:  # also while pyqtgraph's constructor sizes the view
             return
+        if self._current.laid_out is not None:
+            self._current.laid_out = self._layout_size()  # pyqtgraph fitted the layout on screen to the view
         if self.stage == 0:
             self._wrap_tokens()
             return
@@ -459,19 +488,101 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         self.tokens_label.updateMin()
         self.tokens_label.resizeEvent(None)
 
+    def _layout_size(self) -> tuple:
+        """What a kept layout was laid out for: the view's size and the zoom."""
+        return self.width(), self.height(), zoom()
+
+    def _use(self, key: tuple) -> bool:
+        """Put the layout kept for arrangement ``key`` on screen (the one shown so far is hidden
+        and kept, laid out as it is). Returns True if it must be placed first: new, emptied, or
+        laid out for another view size or zoom. A head-count change back and forth then costs
+        no layout at all: every panel keeps its geometry, axes and label caches."""
+        kept = self._kept.get(key)
+        if kept is None:
+            if len(self._kept) >= KEPT_LAYOUTS:  # the least recently used one is re-used (its pool of panels too)
+                old_key, kept = next(iter(self._kept.items()))
+                if kept is self._current:
+                    old_key, kept = list(self._kept.items())[1]
+                del self._kept[old_key]
+                kept.laid_out = None
+            elif self._kept or self._current.laid_out is not None:
+                kept = _Kept(self._new_layout())
+            else:
+                kept = self._current  # the first arrangement: the layout made with the view
+            self._kept[key] = kept
+        self._kept.move_to_end(key)
+        if kept is not self._current:
+            self._store(self._current)
+            self.ci.hide()
+            self._current = kept
+            self._load(kept)
+            self.centralWidget = self.ci = kept.ci
+            kept.ci.show()
+            pg.GraphicsLayoutWidget.resizeEvent(self, None)  # fit it to the view (no change if it was)
+        if kept.laid_out != self._layout_size():
+            kept.laid_out = None
+            return True
+        return False
+
+    def _spare_plot(self) -> MatrixPlot:
+        """A panel for the layout being placed: a free one, a new one while the kept layouts hold
+        fewer than MAX_PLOTS (a panel costs ~16 ms to make and ~0.5 MB), else the panels of the
+        least recently used kept layouts (which are then forgotten)."""
+        if not self._free:
+            for kept in self._kept.values():  # panels a kept layout has but does not show (not in its grid)
+                if kept is not self._current and len(kept._pool) > len(kept.plots):
+                    spare = kept._pool[len(kept.plots):]
+                    del kept._pool[len(kept.plots):]
+                    for plot in spare:
+                        plot.setParentItem(None)
+                    self._free.extend(spare)
+        if not self._free and sum(len(k._pool) for k in self._kept.values()) + len(self._pool) >= MAX_PLOTS:
+            for key, kept in list(self._kept.items()):
+                if kept is self._current or self._free:
+                    continue
+                grid = kept.ci.layout  # out of its layout: the layout goes, the panels stay for re-use
+                while grid.count():
+                    grid.removeAt(grid.count() - 1)
+                for plot in kept._pool:
+                    plot.setParentItem(None)
+                    plot.hide()
+                self._free.extend(kept._pool)
+                kept._pool = []
+                self.scene().removeItem(kept.ci)
+                del self._kept[key]
+        if self._free:
+            return self._free.pop()
+        plot = MatrixPlot()
+        plot.tokenHovered.connect(self._on_tokenHovered)
+        plot.tokenClicked.connect(self._on_tokenClicked)
+        return plot
+
+    def _new_layout(self) -> pg.GraphicsLayout:
+        ci = pg.GraphicsLayout()
+        ci.layout.setHorizontalSpacing(GAP_PX)
+        ci.layout.setVerticalSpacing(GAP_PX // 2)
+        ci.hide()
+        self.scene().addItem(ci)
+        return ci
+
+    def _store(self, kept: _Kept) -> None:
+        for name in _Kept.SWAPPED:
+            setattr(kept, name, getattr(self, name))
+
+    def _load(self, kept: _Kept) -> None:
+        for name in _Kept.SWAPPED:
+            setattr(self, name, getattr(kept, name))
+
     def _place(self, panels: list[Panel], k: int) -> None:
         if k == 0:
             self.plots = []
             place(self, [(self.tokens_label, 0, 0, 1, 1)])
             return
         while len(self._pool) < len(panels):
-            plot = MatrixPlot()
-            plot.tokenHovered.connect(self._on_tokenHovered)
-            plot.tokenClicked.connect(self._on_tokenClicked)
-            # the trace's own numbers, whatever colour scale draws them
-            plot.set_readout(lambda row, col, j=len(self._pool): self.readout(j, row, col))
-            self._pool.append(plot)
+            self._pool.append(self._spare_plot())
         self.plots = self._pool[: len(panels)]
+        for j, plot in enumerate(self.plots):  # the trace's own numbers, whatever colour scale draws them
+            plot.set_readout(lambda row, col, j=j: self.readout(j, row, col))
         self._focused = [None] * len(panels)
         self._shown = []
         for plot, p in zip(self.plots, panels):  # titles and axes first: the grid is measured with them

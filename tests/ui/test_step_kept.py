@@ -1,0 +1,141 @@
+"""The step-through keeps the arrangements it laid out: going back to a head count it showed
+before puts that layout on screen again as it was (same panels, same geometry, no placing), and
+what it shows is the new trace's numbers. A new view size or zoom places it again."""
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from explorer.ui import stage_view
+
+
+@pytest.fixture
+def win(qtbot):
+    from explorer.app import create_main_window
+
+    w = create_main_window()
+    qtbot.addWidget(w)
+    w.resize(1440, 880)
+    w.show()
+    qtbot.waitExposed(w)
+    w.show_view("step")
+    w.step_view.set_stage(7)
+    settle()
+    return w
+
+
+def settle():
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def set_heads(w, heads, d_model=512, seed=None):
+    change = {"n_heads": heads, "d_model": d_model}
+    if seed is not None:
+        change["seed"] = seed
+    w.state.apply(change)
+    w.flush()
+    settle()
+
+
+def geometry(g):
+    return [(p.sceneBoundingRect().getRect(), p.getViewBox().sceneBoundingRect().getRect()) for p in g.plots]
+
+
+def shown_weights(g, n_heads):
+    """The attention weights each head panel holds (the image's data), (h, n, n)."""
+    return np.stack([g.plots[j]._data for j in range(n_heads)])
+
+
+def test_a_head_count_shown_before_comes_back_without_placing(win, monkeypatch):
+    g = win.step_view.graphics
+    set_heads(win, 16)
+    plots16, geom16 = list(g.plots), geometry(g)
+    assert len(plots16) == 17
+    set_heads(win, 4)
+    assert len(g.plots) == 5 and not set(map(id, g.plots)) & set(map(id, plots16))
+    assert all(not p.isVisible() for p in plots16)  # the kept layout is hidden, not drawn over
+    placed = []
+    monkeypatch.setattr(g, "_place", lambda *a: placed.append(a) or stage_view.StageGraphics._place(g, *a))
+    set_heads(win, 16, seed=1234)  # back, with other numbers
+    assert placed == []  # no placing: the kept layout as it was
+    assert [id(p) for p in g.plots] == [id(p) for p in plots16] and geometry(g) == geom16
+    assert all(p.isVisible() for p in g.plots)
+    t = win.pair.multi
+    assert t.n_heads == 16 and t.config.seed == 1234
+    np.testing.assert_allclose(shown_weights(g, 16), t.weights.astype(np.float32), rtol=0, atol=1e-7)
+    np.testing.assert_allclose(g.plots[16]._data, win.pair.single.weights[0].astype(np.float32), atol=1e-7)
+    # the hover readout names the new numbers
+    assert f"{float(t.weights[3, 2, 1]):.3f}" in g.readout(3, 2, 1)
+
+
+def test_a_new_view_size_places_a_kept_layout_again(win, monkeypatch):
+    g = win.step_view.graphics
+    set_heads(win, 16)
+    set_heads(win, 8)
+    win.resize(1280, 720)
+    settle()
+    placed = []
+    monkeypatch.setattr(g, "_place", lambda *a: placed.append(a) or stage_view.StageGraphics._place(g, *a))
+    set_heads(win, 16)
+    assert len(placed) == 1  # laid out for the old size: placed again
+    view = g.viewport().rect()
+    for p in g.plots:  # every panel inside the view at the new size
+        r = g.mapFromScene(p.sceneBoundingRect()).boundingRect()
+        assert view.adjusted(-2, -2, 2, 2).contains(r), (r, view)
+
+
+def test_kept_layouts_are_bounded_and_reused(win):
+    g = win.step_view.graphics
+    for heads in (1, 2, 4, 8, 16, 2, 1):
+        set_heads(win, heads)
+        assert len(g.plots) == heads + 1
+        assert len(g._kept) <= stage_view.KEPT_LAYOUTS
+    layouts = [item for item in g.scene().items() if isinstance(item, type(g.ci)) and item.parentItem() is None]
+    assert len(layouts) <= stage_view.KEPT_LAYOUTS  # evicted layouts are re-used, not left in the scene
+    assert sum(item.isVisible() for item in layouts) == 1
+
+
+def test_an_emptied_text_places_every_kept_layout_again(win):
+    g = win.step_view.graphics
+    set_heads(win, 16)
+    set_heads(win, 8)
+    win.controls.text_input.setPlainText("")
+    win.flush()
+    settle()
+    assert g.plots == []
+    win.controls.text_input.setPlainText("the cat sat on the mat")
+    win.flush()
+    settle()
+    set_heads(win, 16)
+    assert len(g.plots) == 17 and all(p.isVisible() for p in g.plots)
+    assert all(p._data is not None and p._data.shape == (6, 6) for p in g.plots)
+
+
+def test_panels_are_bounded_across_kept_layouts(win):
+    """Stage 3 with 16 heads needs 48 panels; the other layouts then give theirs back instead of
+    the window making more (each costs time and memory)."""
+    g = win.step_view.graphics
+    set_heads(win, 16)
+    set_heads(win, 8)
+    for k in (3, 7, 4):
+        win.step_view.set_stage(k)
+        settle()
+    set_heads(win, 16)
+    win.step_view.set_stage(3)
+    settle()
+    assert len(g.plots) == 48
+    all_plots = {id(p) for kept in g._kept.values() for p in kept._pool} | {id(p) for p in g._free}
+    assert len(all_plots) <= max(stage_view.MAX_PLOTS, 48)
+    for k in (7, 4, 3, 7):
+        win.step_view.set_stage(k)
+        settle()
+        t = win.pair.multi
+        assert all(p.isVisible() for p in g.plots)
+        assert len(g.plots) == len(g.panels) == (48 if k == 3 else len(g.panels))
+        for plot, panel in zip(g.plots, g.panels):  # every panel shows its own numbers
+            np.testing.assert_allclose(plot._data, np.asarray(panel.data, dtype=np.float32), rtol=1e-6, atol=1e-6)
+        if k == 7:
+            np.testing.assert_allclose(shown_weights(g, 16), t.weights.astype(np.float32), atol=1e-7)
+    all_plots = {id(p) for kept in g._kept.values() for p in kept._pool} | {id(p) for p in g._free}
+    assert len(all_plots) <= max(stage_view.MAX_PLOTS, 48)
