@@ -279,7 +279,9 @@ def _diverging_ticks(top: float) -> list[tuple[float, str]]:
 
 
 KEPT_LAYOUTS = 4  # arrangements kept laid out: e.g. stage 7 with 4, 8 and 16 heads, and one more
-MAX_PLOTS = 48  # panels the kept layouts may hold together (stage 3 with 16 heads alone needs 48)
+MAX_PLOTS = 48  # panels made ahead in idle time at most, all layouts together (stage 3 with 16 heads needs 48)
+SPARE_PLOTS = 17  # free panels made ahead: another arrangement of up to 16 heads needs no new one
+TOP_UP_IDLE_MS = 400
 
 
 class _Kept:
@@ -332,7 +334,10 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         # arrangements kept laid out (key -> _Kept), the one on screen last; its parts are this
         # view's attributes while it is on screen (see _use)
         self._kept: OrderedDict[tuple, _Kept] = OrderedDict()
-        self._free: list[MatrixPlot] = []  # panels of forgotten layouts, ready for re-use
+        self._free: list[MatrixPlot] = []  # panels of forgotten layouts and made ahead, ready for use
+        self._top_up_timer = QTimer(self)
+        self._top_up_timer.setSingleShot(True)
+        self._top_up_timer.timeout.connect(self._top_up)
         self._current = _Kept(self.ci)
         self._load(self._current)
         self.colour_scale: tuple[str, float] = ("linear", 1.0)  # (mode, top) for the attention weights
@@ -346,12 +351,14 @@ class StageGraphics(pg.GraphicsLayoutWidget):
 
     def set_stage(self, pair: TracePair, k: int) -> None:
         self.pair, self.stage = pair, k
+        if self.isVisible():  # spare panels are made when the view has been idle for a while
+            self._top_up_timer.start(TOP_UP_IDLE_MS)
         panels, is_weights = stage_panels(pair, k, self._area())
         key = (k, tuple((p.row, p.col) for p in panels))
         placed = key != self._layout_key
         if placed:
             self._layout_key = key
-            placed = self._use(key)
+            placed = self._use(key, len(panels))
             if placed:
                 self._place(panels, k)
                 self._current.laid_out = self._layout_size()
@@ -492,23 +499,25 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         """What a kept layout was laid out for: the view's size and the zoom."""
         return self.width(), self.height(), zoom()
 
-    def _use(self, key: tuple) -> bool:
+    def _use(self, key: tuple, n_panels: int) -> bool:
         """Put the layout kept for arrangement ``key`` on screen (the one shown so far is hidden
         and kept, laid out as it is). Returns True if it must be placed first: new, emptied, or
         laid out for another view size or zoom. A head-count change back and forth then costs
-        no layout at all: every panel keeps its geometry, axes and label caches."""
+        no layout at all: every panel keeps its geometry, axes and label caches.
+
+        A new arrangement gets a layout of its own only if spare panels (made in idle time) can
+        fill it; else the least recently used layout is placed again for it (with its own panels,
+        still in its grid: the cheapest re-placing there is), as a drag over many head counts does."""
         kept = self._kept.get(key)
         if kept is None:
-            if len(self._kept) >= KEPT_LAYOUTS:  # the least recently used one is re-used (its pool of panels too)
-                old_key, kept = next(iter(self._kept.items()))
-                if kept is self._current:
-                    old_key, kept = list(self._kept.items())[1]
-                del self._kept[old_key]
-                kept.laid_out = None
-            elif self._kept or self._current.laid_out is not None:
+            if not self._kept:
+                kept = self._current  # the first arrangement: the layout made with the view
+            elif len(self._kept) < KEPT_LAYOUTS and len(self._free) >= n_panels:
                 kept = _Kept(self._new_layout())
             else:
-                kept = self._current  # the first arrangement: the layout made with the view
+                old_key, kept = next(iter(self._kept.items()))  # least recently used
+                del self._kept[old_key]
+                kept.laid_out = None
             self._kept[key] = kept
         self._kept.move_to_end(key)
         if kept is not self._current:
@@ -525,9 +534,10 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         return False
 
     def _spare_plot(self) -> MatrixPlot:
-        """A panel for the layout being placed: a free one, a new one while the kept layouts hold
-        fewer than MAX_PLOTS (a panel costs ~16 ms to make and ~0.5 MB), else the panels of the
-        least recently used kept layouts (which are then forgotten)."""
+        """A panel for the layout being placed: a free one, one a kept layout holds but does not
+        show, else a new one (~16 ms, ~0.5 MB); past MAX_PLOTS the panels of the least recently
+        used kept layouts are taken instead (which are then forgotten). Idle time makes spare ones
+        ahead (``_top_up``), so that kept layouts can stay side by side."""
         if not self._free:
             for kept in self._kept.values():  # panels a kept layout has but does not show (not in its grid)
                 if kept is not self._current and len(kept._pool) > len(kept.plots):
@@ -536,9 +546,11 @@ class StageGraphics(pg.GraphicsLayoutWidget):
                     for plot in spare:
                         plot.setParentItem(None)
                     self._free.extend(spare)
-        if not self._free and sum(len(k._pool) for k in self._kept.values()) + len(self._pool) >= MAX_PLOTS:
+        if not self._free and self._plots_made() >= MAX_PLOTS:  # rare: take the panels of other kept layouts
             for key, kept in list(self._kept.items()):
-                if kept is self._current or self._free:
+                if self._free:
+                    break
+                if kept is self._current:
                     continue
                 grid = kept.ci.layout  # out of its layout: the layout goes, the panels stay for re-use
                 while grid.count():
@@ -550,12 +562,29 @@ class StageGraphics(pg.GraphicsLayoutWidget):
                 kept._pool = []
                 self.scene().removeItem(kept.ci)
                 del self._kept[key]
-        if self._free:
-            return self._free.pop()
+        return self._free.pop() if self._free else self._make_plot()
+
+    def _make_plot(self) -> MatrixPlot:
         plot = MatrixPlot()
         plot.tokenHovered.connect(self._on_tokenHovered)
         plot.tokenClicked.connect(self._on_tokenClicked)
         return plot
+
+    def _plots_made(self) -> int:
+        """Every panel this view holds: the current layout's, the other kept layouts', the free ones."""
+        others = sum(len(k._pool) for k in self._kept.values() if k is not self._current)
+        return len(self._pool) + others + len(self._free)
+
+    def _top_up(self) -> None:
+        """After TOP_UP_IDLE_MS without a change: make one spare panel, then the next on the next
+        event-loop turn, up to SPARE_PLOTS free and MAX_PLOTS in all (one ~16 ms step at a time,
+        so a change the user makes meanwhile waits for one panel at most)."""
+        if not self.isVisible() or len(self._free) >= SPARE_PLOTS or self._plots_made() >= MAX_PLOTS:
+            return
+        plot = self._make_plot()
+        plot.hide()
+        self._free.append(plot)
+        self._top_up_timer.start(0)
 
     def _new_layout(self) -> pg.GraphicsLayout:
         ci = pg.GraphicsLayout()

@@ -1,6 +1,7 @@
 """The step-through keeps the arrangements it laid out: going back to a head count it showed
 before puts that layout on screen again as it was (same panels, same geometry, no placing), and
-what it shows is the new trace's numbers. A new view size or zoom places it again."""
+what it shows is the new trace's numbers. A new view size or zoom places it again. Panels for
+more layouts are made in idle time only: a change never waits for new panels it can borrow."""
 
 import numpy as np
 import pytest
@@ -38,6 +39,12 @@ def set_heads(w, heads, d_model=512, seed=None):
     settle()
 
 
+def idle(qtbot, g):
+    """Wait while the view makes its spare panels (after TOP_UP_IDLE_MS without a change)."""
+    qtbot.waitUntil(lambda: len(g._free) >= stage_view.SPARE_PLOTS or g._plots_made() >= stage_view.MAX_PLOTS,
+                    timeout=10_000)
+
+
 def geometry(g):
     return [(p.sceneBoundingRect().getRect(), p.getViewBox().sceneBoundingRect().getRect()) for p in g.plots]
 
@@ -47,9 +54,10 @@ def shown_weights(g, n_heads):
     return np.stack([g.plots[j]._data for j in range(n_heads)])
 
 
-def test_a_head_count_shown_before_comes_back_without_placing(win, monkeypatch):
+def test_a_head_count_shown_before_comes_back_without_placing(win, monkeypatch, qtbot):
     g = win.step_view.graphics
     set_heads(win, 16)
+    idle(qtbot, g)
     plots16, geom16 = list(g.plots), geometry(g)
     assert len(plots16) == 17
     set_heads(win, 4)
@@ -69,10 +77,12 @@ def test_a_head_count_shown_before_comes_back_without_placing(win, monkeypatch):
     assert f"{float(t.weights[3, 2, 1]):.3f}" in g.readout(3, 2, 1)
 
 
-def test_a_new_view_size_places_a_kept_layout_again(win, monkeypatch):
+def test_a_new_view_size_places_a_kept_layout_again(win, monkeypatch, qtbot):
     g = win.step_view.graphics
     set_heads(win, 16)
+    idle(qtbot, g)
     set_heads(win, 8)
+    assert len(g._kept) >= 2
     win.resize(1280, 720)
     settle()
     placed = []
@@ -85,10 +95,28 @@ def test_a_new_view_size_places_a_kept_layout_again(win, monkeypatch):
         assert view.adjusted(-2, -2, 2, 2).contains(r), (r, view)
 
 
-def test_kept_layouts_are_bounded_and_reused(win):
+def test_changes_never_make_panels_they_can_borrow(win, monkeypatch):
+    """Back-to-back head-count changes (no idle time) make no panel beyond what the largest
+    arrangement needs: a new arrangement borrows the panels of the least recently used one."""
+    g = win.step_view.graphics
+    made = []
+    orig = g._make_plot
+    monkeypatch.setattr(g, "_make_plot", lambda: made.append(1) or orig())
+    set_heads(win, 16)
+    first = len(made)
+    for heads, d_model in ((4, 512), (8, 512), (16, 512), (3, 480), (15, 480), (16, 512), (1, 512), (16, 512)):
+        set_heads(win, heads, d_model)
+        assert win.pair.multi.n_heads == heads
+        assert len(g.plots) == heads + 1
+        assert g._plots_made() <= 17
+    assert len(made) == first
+
+
+def test_kept_layouts_are_bounded_and_reused(win, qtbot):
     g = win.step_view.graphics
     for heads in (1, 2, 4, 8, 16, 2, 1):
         set_heads(win, heads)
+        idle(qtbot, g)
         assert len(g.plots) == heads + 1
         assert len(g._kept) <= stage_view.KEPT_LAYOUTS
     layouts = [item for item in g.scene().items() if isinstance(item, type(g.ci)) and item.parentItem() is None]
@@ -96,9 +124,10 @@ def test_kept_layouts_are_bounded_and_reused(win):
     assert sum(item.isVisible() for item in layouts) == 1
 
 
-def test_an_emptied_text_places_every_kept_layout_again(win):
+def test_an_emptied_text_places_every_kept_layout_again(win, qtbot):
     g = win.step_view.graphics
     set_heads(win, 16)
+    idle(qtbot, g)
     set_heads(win, 8)
     win.controls.text_input.setPlainText("")
     win.flush()
@@ -112,12 +141,13 @@ def test_an_emptied_text_places_every_kept_layout_again(win):
     assert all(p._data is not None and p._data.shape == (6, 6) for p in g.plots)
 
 
-def test_panels_are_bounded_across_kept_layouts(win):
+def test_panels_are_bounded_across_kept_layouts(win, qtbot):
     """Stage 3 with 16 heads needs 48 panels; the other layouts then give theirs back instead of
     the window making more (each costs time and memory)."""
     g = win.step_view.graphics
     set_heads(win, 16)
     set_heads(win, 8)
+    idle(qtbot, g)
     for k in (3, 7, 4):
         win.step_view.set_stage(k)
         settle()
@@ -125,8 +155,7 @@ def test_panels_are_bounded_across_kept_layouts(win):
     win.step_view.set_stage(3)
     settle()
     assert len(g.plots) == 48
-    all_plots = {id(p) for kept in g._kept.values() for p in kept._pool} | {id(p) for p in g._free}
-    assert len(all_plots) <= max(stage_view.MAX_PLOTS, 48)
+    assert g._plots_made() <= stage_view.MAX_PLOTS
     for k in (7, 4, 3, 7):
         win.step_view.set_stage(k)
         settle()
@@ -137,5 +166,5 @@ def test_panels_are_bounded_across_kept_layouts(win):
             np.testing.assert_allclose(plot._data, np.asarray(panel.data, dtype=np.float32), rtol=1e-6, atol=1e-6)
         if k == 7:
             np.testing.assert_allclose(shown_weights(g, 16), t.weights.astype(np.float32), atol=1e-7)
-    all_plots = {id(p) for kept in g._kept.values() for p in kept._pool} | {id(p) for p in g._free}
-    assert len(all_plots) <= max(stage_view.MAX_PLOTS, 48)
+        idle(qtbot, g)
+        assert g._plots_made() <= stage_view.MAX_PLOTS
