@@ -281,12 +281,19 @@ class MainWindow(QMainWindow):
         self.controls_dock.deleteLater()
         self.menuBar().clear()
         self.exports.deleteLater()
+        # the step-through's panels carry over: they hold no text of their own, and making them again
+        # was most of a switch's time with the step-through in front
+        old_graphics = getattr(self.step_view, "graphics", None)
+        panels = old_graphics.release_panels() if hasattr(old_graphics, "release_panels") else []
         old_central = self.takeCentralWidget()
         if old_central is not None:
             old_central.deleteLater()
         self.pair = None  # every view draws again
         self._scale = None
         self._build_ui()
+        new_graphics = getattr(self.step_view, "graphics", None)
+        if panels and hasattr(new_graphics, "adopt_panels"):
+            new_graphics.adopt_panels(panels)
         self.restoreState(window_state)
         self.split.restoreState(split)
         self.tabs.setCurrentIndex(tab)

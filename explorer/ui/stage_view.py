@@ -586,6 +586,38 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         self._free.append(plot)
         self._top_up_timer.start(0)
 
+    def release_panels(self) -> list[MatrixPlot]:
+        """Every panel this view made, out of its layouts and its scene and disconnected from it,
+        for another StageGraphics to adopt (a language switch builds the views again, and making
+        17 panels again took 0.3-0.4 s of the switch). This view shows nothing afterwards."""
+        self._store(self._current)
+        plots: list[MatrixPlot] = list(self._free)
+        for kept in [self._current, *(k for k in self._kept.values() if k is not self._current)]:
+            grid = kept.ci.layout
+            while grid.count():
+                grid.removeAt(grid.count() - 1)
+            plots.extend(kept._pool)
+            kept._pool, kept.plots, kept._shown, kept._focused = [], [], [], []
+            kept.laid_out = None
+        self._free, self._pool, self.plots, self._shown, self._focused = [], [], [], [], []
+        self._layout_key = None
+        self._top_up_timer.stop()
+        for plot in plots:
+            plot.tokenHovered.disconnect(self._on_tokenHovered)
+            plot.tokenClicked.disconnect(self._on_tokenClicked)
+            plot.setParentItem(None)
+            if plot.scene() is not None:
+                plot.scene().removeItem(plot)
+            plot.hide()
+        return plots
+
+    def adopt_panels(self, plots: list[MatrixPlot]) -> None:
+        """Take panels another StageGraphics released: spare panels of this view from now on."""
+        for plot in plots:
+            plot.tokenHovered.connect(self._on_tokenHovered)
+            plot.tokenClicked.connect(self._on_tokenClicked)
+        self._free.extend(plots)
+
     def _new_layout(self) -> pg.GraphicsLayout:
         ci = pg.GraphicsLayout()
         ci.layout.setHorizontalSpacing(GAP_PX)

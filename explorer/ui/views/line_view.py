@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from pyqtgraph.Qt.internals import PrimitiveArray  # pinned below 0.15; the array QPainter.drawLines takes
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -126,7 +126,7 @@ class _Canvas(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._owner._relayout()
+        self._owner._relayout_soon()
 
 
 class LineView(QWidget):
@@ -187,6 +187,12 @@ class LineView(QWidget):
         bar.addWidget(self.none_button)
         bar.addStretch(1)
         self.canvas = _Canvas(self)
+        # the resizes of one layout pass (a window being built or restored sends several) place the
+        # labels and draw the lines once, on the next event-loop turn
+        self._relayout_timer = QTimer(self)
+        self._relayout_timer.setSingleShot(True)
+        self._relayout_timer.setInterval(0)
+        self._relayout_timer.timeout.connect(self._relayout)
         self.canvas.setToolTip(self.tr("Left: each token as a query; right: each token as a key. A line's opacity is "
                                        "the attention weight.\nHover a token to see only its lines, click to pin it, "
                                        "Esc to clear."))
@@ -351,8 +357,12 @@ class LineView(QWidget):
                 item.setToolTip(token if shown != token else "")
                 item.setVisible(True)
 
+    def _relayout_soon(self) -> None:
+        self._relayout_timer.start()
+
     def _relayout(self) -> None:
         """Place the labels for the current size and redraw the lines."""
+        self._relayout_timer.stop()
         n = len(self._tokens)
         fm = QFontMetrics(self._font)
         view = self.canvas.viewport()
