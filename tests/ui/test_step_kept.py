@@ -168,3 +168,31 @@ def test_panels_are_bounded_across_kept_layouts(win, qtbot):
             np.testing.assert_allclose(shown_weights(g, 16), t.weights.astype(np.float32), atol=1e-7)
         idle(qtbot, g)
         assert g._plots_made() <= stage_view.MAX_PLOTS
+
+
+def test_a_language_switch_carries_the_panels_over(win, monkeypatch):
+    """The rebuilt step-through adopts the old one's panels: none is made again, the titles are
+    in the new language, and a token hovered in a panel reaches the new view."""
+    from explorer.ui.i18n import install_language
+
+    set_heads(win, 8)
+    old = win.step_view.graphics
+    panels = {id(p) for p in old.plots}
+    made = []
+    orig = stage_view.StageGraphics._make_plot
+    monkeypatch.setattr(stage_view.StageGraphics, "_make_plot", lambda self: made.append(1) or orig(self))
+    try:
+        win.set_language("zh")
+        settle()
+        g = win.step_view.graphics
+        assert g is not old and made == []
+        assert {id(p) for p in g.plots} <= panels | {id(p) for p in g._free} and len(g.plots) == 9
+        assert all(p.scene() is g.scene() for p in g.plots)
+        assert g.plots[0].titleLabel.text.startswith("头")  # "Head 1" in Chinese
+        seen = []
+        win.step_view.tokenHovered.connect(lambda kind, i: seen.append((kind, i)))
+        g.plots[0].tokenHovered.emit("query", 3)
+        assert seen == [("query", 3)]
+    finally:
+        win.set_language("en")
+        install_language("en")
