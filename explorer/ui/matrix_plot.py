@@ -115,6 +115,11 @@ class FastImageItem(pg.ImageItem):
         painter.drawImage(QRectF(0, 0, cols, rows), self.qimage)
 
 
+_STATIC_TEXTS: dict[str, dict[tuple[str, bool], QStaticText]] = {}  # font key -> (text, bold) -> prepared
+LABEL_LAYOUTS_KEPT = 256
+_LABEL_LAYOUTS: dict[tuple, tuple[list, np.ndarray]] = {}  # label boxes by (labels, range, size, font, ...)
+
+
 class TokenAxis(pg.AxisItem):
     """An axis whose ticks are set explicitly (token labels): it places each label from the
     value-to-pixel mapping alone. pyqtgraph's generic path measures every label's text box each
@@ -140,6 +145,7 @@ class TokenAxis(pg.AxisItem):
     # ---- what to draw ------------------------------------------------------------------------
     def setTicks(self, ticks) -> None:
         self.token_index = []
+        self._ticks_key: tuple | None = None
         super().setTicks(ticks)
         self._layout_key = None
 
@@ -147,6 +153,7 @@ class TokenAxis(pg.AxisItem):
         """(position, label, token index) per label."""
         self.setTicks([[(v, s) for v, s, _ in ticks], []])
         self.token_index = [i for _, _, i in ticks]
+        self._ticks_key = tuple(ticks)  # what the label boxes depend on, shared by axes with the same labels
 
     def set_rotated(self, rotated: bool, tiers: int = 1) -> None:
         """Turned labels (bottom axis) and the number of staggered tiers (1 or 2; either axis)."""
@@ -199,6 +206,13 @@ class TokenAxis(pg.AxisItem):
                self.tiers, self.focus)
         if key == self._layout_key:
             return self._layout
+        ticks_key = getattr(self, "_ticks_key", None)
+        shared = None if ticks_key is None else (
+            self.orientation, ticks_key, key[2:], tuple(self.style["tickTextOffset"]))
+        hit = _LABEL_LAYOUTS.get(shared) if shared is not None else None
+        if hit is not None:  # another axis with the same labels, size and font (the panels of a stage)
+            self._layout_key, (self._layout, self._boxes) = key, hit
+            return self._layout
         self._widths = {} if getattr(self, "_widths_font", None) != font.key() else self._widths
         self._widths_font = font.key()
         line = QFontMetricsF(font).height()
@@ -238,6 +252,10 @@ class TokenAxis(pg.AxisItem):
                         out.append((QRectF(x0, top, w, line), label, i, bold))
         self._layout_key, self._layout = key, out
         self._boxes = np.array([r.getCoords() for r, *_ in out], dtype=float).reshape(-1, 4)
+        if shared is not None:
+            if len(_LABEL_LAYOUTS) >= LABEL_LAYOUTS_KEPT:
+                _LABEL_LAYOUTS.clear()
+            _LABEL_LAYOUTS[shared] = (out, self._boxes)  # read only by every axis that shares it
         return out
 
     def label_rects(self) -> list[tuple[str, QRectF]]:
@@ -275,9 +293,14 @@ class TokenAxis(pg.AxisItem):
         layout = self.label_layout()
         font = self.style["tickFont"] or p.font()
         if getattr(self, "_static_font", None) != font:
-            self._static_font, self._static = QFont(font), {}
+            self._static_font = QFont(font)
             self._bold_font = QFont(font)
             self._bold_font.setBold(True)
+            # prepared label texts per font, shared by every axis (the panels of a stage label the same tokens)
+            self._static = _STATIC_TEXTS.setdefault(font.key(), {})
+            if len(_STATIC_TEXTS) > 16:
+                _STATIC_TEXTS.clear()
+                self._static = _STATIC_TEXTS.setdefault(font.key(), {})
         p.setRenderHint(p.RenderHint.TextAntialiasing, True)
         pen = self.textPen()
         clip = self.mapRectFromParent(self.geometry())
