@@ -350,14 +350,14 @@ class CompareGraphics(pg.GraphicsLayoutWidget):
         single = pair.single.weights.mean(axis=0)  # (h', n, n) -> (n, n); h' = 1: the one head itself
         mean = pair.multi.weights.mean(axis=0)  # (h, n, n) -> (n, n)
         if h2 == 1:
-            self.single.setTitle(QCoreApplication.translate("CompareView", "One head over all of d_model (h′ = 1)"))
+            single_title = QCoreApplication.translate("CompareView", "One head over all of d_model (h′ = 1)")
         else:
-            self.single.setTitle(
-                QCoreApplication.translate("CompareView", "Mean of h′ = {0} heads, same weights").format(h2)
-            )
-        self.mean.setTitle(
-            QCoreApplication.translate("CompareView", "Mean of the {0} heads (a summary only)").format(h)
-        )
+            single_title = QCoreApplication.translate("CompareView", "Mean of h′ = {0} heads, same weights").format(h2)
+        mean_title = QCoreApplication.translate("CompareView", "Mean of the {0} heads (a summary only)").format(h)
+        for plot, title in ((self.single, single_title), (self.mean, mean_title)):
+            if getattr(plot, "_title_text", None) != title:  # a title laid out again only when it changes
+                plot._title_text = title
+                plot.setTitle(title)
         if self.metrics_item is not None:
             self.metrics_item.setText(metrics_html(pair))
         if pair.multi.n != self._n or pair.multi.tokens != self._tokens:

@@ -112,30 +112,36 @@ def fitted_labels(tokens: tuple[str, ...], point_size: float, max_px: float) -> 
     label is measured once per font: a drag over the token count asks for the same tokens again."""
     font = tick_font(point_size)
     fm = QFontMetricsF(font)
-    memo = _token_labels.get((font.key(), max_px))
+    # per font: token -> (its label at 24 characters, that label's width), whatever the room; only a
+    # label wider than max_px is shortened further (and that answer kept per max_px)
+    memo = _token_labels.get(font.key())
     if memo is None or len(memo) > 20_000:
         if len(_token_labels) > 32:
             _token_labels.clear()
-        memo = _token_labels[(font.key(), max_px)] = {}
+        memo = _token_labels[font.key()] = {}
     labels = []
     widest = 0.0
     for token in tokens:
         hit = memo.get(token)
         if hit is None:
             text = elide_middle(token, 24)
-            chars = len(text)
-            width = fm.horizontalAdvance(text)
-            while chars > 2 and width > max_px:
-                chars -= 1
-                text = elide_middle(token, chars)
-                width = fm.horizontalAdvance(text)
-            hit = memo[token] = (text, width)
+            hit = memo[token] = (text, fm.horizontalAdvance(text))
+        if hit[1] > max_px:
+            short = memo.get((token, max_px))
+            if short is None:
+                text, width, chars = hit[0], hit[1], len(hit[0])
+                while chars > 2 and width > max_px:
+                    chars -= 1
+                    text = elide_middle(token, chars)
+                    width = fm.horizontalAdvance(text)
+                short = memo[(token, max_px)] = (text, width)
+            hit = short
         labels.append(hit[0])
         widest = max(widest, hit[1])
     return tuple(labels), widest, fm.height()
 
 
-_token_labels: dict[tuple[str, float], dict[str, tuple[str, float]]] = {}  # (font, max px) -> token -> label, px
+_token_labels: dict[str, dict] = {}  # font -> token (or (token, max px)) -> (label, px)
 
 
 class AxisFit:
