@@ -27,7 +27,18 @@ from .matrix_plot import (
     token_axes,
     token_label_under,
 )
-from .style import AXIS_HEIGHT, AXIS_WIDTH, LABEL_GAP_PX, WEIGHTS_CMAP, colormap, lut, tick_font, zoom, zoomed
+from .style import (
+    AXIS_HEIGHT,
+    AXIS_WIDTH,
+    LABEL_GAP_PX,
+    WEIGHTS_CMAP,
+    colormap,
+    lut,
+    quiet_bar,
+    tick_font,
+    zoom,
+    zoomed,
+)
 
 GAP_PX = 8.0  # between panels, on screen (x zoom)
 PLANS_KEPT = 64  # label plans kept for token and head counts a drag comes back to
@@ -213,6 +224,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
             colorMapMenu=False,
         )
         self.colorbar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        quiet_bar(self.colorbar)
         half_line = int(QFontMetricsF(tick_font()).height()) // 2 + 2  # the end ticks' labels stay on screen
         self.colorbar.layout.setContentsMargins(0, half_line, 0, half_line)
         self.ci.addItem(self.plot, row=0, col=0)

@@ -56,6 +56,7 @@ from .style import (
     colormap,
     lut,
     nice_max,
+    quiet_bar,
     tick_font,
     zoom,
 )
@@ -301,6 +302,7 @@ class _Kept:
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=12,
                                         colorMapMenu=False)
         self.colorbar.axis.setStyle(tickFont=tick_font(), hideOverlappingLabels=False)
+        quiet_bar(self.colorbar)
         inset_bar(self.colorbar)
         self.tokens_label = pg.LabelItem("", size="10pt", justify="left")
         self.levels = (0.0, 1.0)

@@ -220,3 +220,11 @@ def thinned_ticks(labels: list[str], label_px: float, pixels: float) -> list[tup
         return []
     stride = max(1, math.ceil(label_px / (pixels / n)))
     return [(i + 0.5, labels[i]) for i in range(0, n, stride)]
+
+
+def quiet_bar(bar) -> None:
+    """A colour bar whose axes never rescale their labels with an SI prefix (weights and scores
+    need none): pyqtgraph otherwise re-renders each axis label as rich text on every new range,
+    four axes per bar, on every frame."""
+    for side in ("left", "right", "top", "bottom"):
+        bar.getAxis(side).enableAutoSIPrefix(False)
