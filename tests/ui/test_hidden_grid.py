@@ -7,15 +7,8 @@ from PySide6.QtWidgets import QApplication
 
 
 @pytest.fixture
-def win(qtbot):
-    from explorer.app import create_main_window
-
-    w = create_main_window()
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def win(window):
+    return window  # the shared fixture: shown, exposed, drawn once
 
 
 def settle():

@@ -11,18 +11,12 @@ from explorer.ui import stage_view
 
 
 @pytest.fixture
-def win(qtbot):
-    from explorer.app import create_main_window
-
-    w = create_main_window()
-    qtbot.addWidget(w)
-    w.resize(1440, 880)
-    w.show()
-    qtbot.waitExposed(w)
-    w.show_view("step")
-    w.step_view.set_stage(7)
+def win(window):
+    """The shared window fixture with the step-through in front at stage 7."""
+    window.show_view("step")
+    window.step_view.set_stage(7)
     settle()
-    return w
+    return window
 
 
 def settle():
