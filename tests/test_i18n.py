@@ -324,11 +324,39 @@ def test_language_switches_live_both_ways(qtbot, english_afterwards):
     zh2 = snapshot()
     assert en == en2 and zh == zh2
     assert en["menu"] == "&File" and zh["menu"] == "文件(&F)"
+    # one controls dock, the new one (the old one used to show beside it until the event loop deleted it)
+    from PySide6.QtWidgets import QDockWidget
+
+    docks = [d for d in win.findChildren(QDockWidget) if d.isVisible()]
+    assert docks == [win.controls_dock] and CJK.search(win.controls_dock.windowTitle())
     assert CJK.search(zh["tab"]) and not CJK.search(en["tab"])
     assert CJK.search(zh["tip"]) and not CJK.search(en["tip"])
     assert zh["title"] == en["title"] == "Attention Explorer"  # the product name stays
     assert (win.state.text, win.state.n_heads) == (text, heads)
     assert win.language_actions["zh"].isChecked() and not win.language_actions["en"].isChecked()
+
+
+def test_language_switch_keeps_the_dock_where_and_as_big_as_it_was(qtbot, english_afterwards):
+    """The controls dock keeps the width the user gave it (it came back at most of the window's
+    width: the window had no visible central widget for a moment during the rebuild)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    win = _zh_window(qtbot, "en")
+    win.resize(1440, 880)
+    win.show()
+    qtbot.waitExposed(win)
+    win.resizeDocks([win.controls_dock], [420], Qt.Orientation.Horizontal)
+    QApplication.processEvents()
+    before = win.controls_dock.width()
+    assert abs(before - 420) <= 2
+    for language in ("zh", "en", "zh"):
+        win.set_language(language)
+        for _ in range(3):
+            QApplication.processEvents()
+        assert abs(win.controls_dock.width() - before) <= 2, language
+        assert win.dockWidgetArea(win.controls_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+        assert win.centralWidget().width() >= 1440 - before - 40
 
 
 def _causal_tip(win) -> str:

@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.tabs, 1)
         column.addWidget(self.prediction_strip)
         self.setCentralWidget(central)
+        central.show()  # at once, not on the next event-loop turn: a main window without a visible central
+        # widget gives a dock all of its width and keeps that as the dock's size after a rebuild
         self._dirty_views: set[str] = set()
 
         self.examples_bar = ExamplesBar(self.state, self.library, self)
@@ -198,16 +200,20 @@ class MainWindow(QMainWindow):
         self.controls.layout().insertWidget(1, self.source_panel)
         self.source_panel.sourceRequested.connect(self._on_source_requested)
         self.source_panel.cancelRequested.connect(self.worker.cancel)
-        scroll = QScrollArea(self)
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        self.controls_dock = QDockWidget(self.tr("Controls"), self)
-        self.controls_dock.setObjectName("controls_dock")
-        self.controls_dock.setWidget(scroll)
-
-        self.controls_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                                       | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.controls_dock)
+        dock = getattr(self, "controls_dock", None)
+        if dock is None:
+            scroll = QScrollArea(self)
+            scroll.setWidgetResizable(True)
+            dock = self.controls_dock = QDockWidget(self.tr("Controls"), self)
+            dock.setObjectName("controls_dock")
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            dock.setWidget(scroll)
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        else:  # a rebuild (another language): the same dock and scroll area, where and as big as they were
+            dock.setWindowTitle(self.tr("Controls"))
+            scroll = dock.widget()
+        scroll.setWidget(self.controls)  # (a scroll area deletes the widget it held before)
 
         # ---- status bar
         self.hover_label = QLabel(self)
@@ -265,7 +271,7 @@ class MainWindow(QMainWindow):
         """Rebuild every widget in the current language, keeping the tab, the docks, the
         splitter, the step and the example."""
         tab = self.tabs.currentIndex()
-        window_state, split = self.saveState(), self.split.saveState()
+        split = self.split.saveState()
         stage = getattr(self.step_view, "stage", None)
         example = self.examples_bar.example_combo.currentIndex()
         note_visible = self.examples_bar.note_label.isVisible()
@@ -277,25 +283,23 @@ class MainWindow(QMainWindow):
         for label in (self.hover_label, self.shapes_label, self.timing_label):
             self.statusBar().removeWidget(label)
             label.deleteLater()
-        self.removeDockWidget(self.controls_dock)
-        self.controls_dock.deleteLater()
+        # the controls dock and its scroll area stay (the controls in them are built again): removed
+        # and added again, the dock came back at most of the window's width
         self.menuBar().clear()
         self.exports.deleteLater()
         # the step-through's panels carry over: they hold no text of their own, and making them again
         # was most of a switch's time with the step-through in front
         old_graphics = getattr(self.step_view, "graphics", None)
         panels = old_graphics.release_panels() if hasattr(old_graphics, "release_panels") else []
-        old_central = self.takeCentralWidget()
-        if old_central is not None:
-            old_central.deleteLater()
+        # the old central widget stays until the new one takes its place (setCentralWidget hides and
+        # deletes it then): a window without one for a moment gave the dock the whole width
         self.pair = None  # every view draws again
         self._scale = None
         self._build_ui()
         new_graphics = getattr(self.step_view, "graphics", None)
         if panels and hasattr(new_graphics, "adopt_panels"):
             new_graphics.adopt_panels(panels)
-        self.restoreState(window_state)
-        self.split.restoreState(split)
+        self.split.restoreState(split)  # the controls dock is the same one, where and as big as the user left it
         self.tabs.setCurrentIndex(tab)
         if stage is not None and hasattr(self.step_view, "set_stage"):
             self.step_view.set_stage(stage)
