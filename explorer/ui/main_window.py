@@ -638,8 +638,7 @@ class MainWindow(QMainWindow):
         if "query" in fields and s.query is not None and s.query != sv.query:
             sv.set_query(s.query)
         if "head" in fields and s.head != sv.drill_head:
-            sv.drill_head = s.head
-            sv._drill_changed()
+            sv.set_drill_head(s.head)
 
     # ---- token focus -------------------------------------------------------------------------
     def _focus_views(self) -> list:

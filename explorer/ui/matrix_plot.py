@@ -519,6 +519,7 @@ class MatrixPlot(pg.PlotItem):
     tokenClicked = Signal(str, int)
 
     def __init__(self, title: str = "", lut: np.ndarray | None = None, axis_titles: bool = False, **kwargs) -> None:
+        kwargs.setdefault("enableMenu", False)  # no context menus: the ViewBox menu was a third of making a panel
         super().__init__(axisItems=token_axes(), **kwargs)
         self.image = FastImageItem(axisOrder="row-major")
         if lut is not None:

@@ -283,6 +283,7 @@ KEPT_LAYOUTS = 4  # arrangements kept laid out: e.g. stage 7 with 4, 8 and 16 he
 MAX_PLOTS = 48  # panels made ahead in idle time at most, all layouts together (stage 3 with 16 heads needs 48)
 SPARE_PLOTS = 17  # free panels made ahead: another arrangement of up to 16 heads needs no new one
 TOP_UP_IDLE_MS = 400
+TOP_UP_STEP_MS = 30  # between two spare panels: the event loop stays free for the user in between
 
 
 class _Kept:
@@ -537,9 +538,10 @@ class StageGraphics(pg.GraphicsLayoutWidget):
 
     def _spare_plot(self) -> MatrixPlot:
         """A panel for the layout being placed: a free one, one a kept layout holds but does not
-        show, else a new one (~16 ms, ~0.5 MB); past MAX_PLOTS the panels of the least recently
-        used kept layouts are taken instead (which are then forgotten). Idle time makes spare ones
-        ahead (``_top_up``), so that kept layouts can stay side by side."""
+        show, else the panels of the least recently used kept layouts (which are then forgotten),
+        and only when there are none a new one (~16 ms, ~0.5 MB): a change never makes more panels
+        than its own arrangement needs. Idle time makes spare ones ahead (``_top_up``), so that
+        kept layouts can stay side by side."""
         if not self._free:
             for kept in self._kept.values():  # panels a kept layout has but does not show (not in its grid)
                 if kept is not self._current and len(kept._pool) > len(kept.plots):
@@ -548,7 +550,7 @@ class StageGraphics(pg.GraphicsLayoutWidget):
                     for plot in spare:
                         plot.setParentItem(None)
                     self._free.extend(spare)
-        if not self._free and self._plots_made() >= MAX_PLOTS:  # rare: take the panels of other kept layouts
+        if not self._free:  # take the panels of other kept layouts (moving one is far cheaper than making one)
             for key, kept in list(self._kept.items()):
                 if self._free:
                     break
@@ -578,15 +580,15 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         return len(self._pool) + others + len(self._free)
 
     def _top_up(self) -> None:
-        """After TOP_UP_IDLE_MS without a change: make one spare panel, then the next on the next
-        event-loop turn, up to SPARE_PLOTS free and MAX_PLOTS in all (one ~16 ms step at a time,
-        so a change the user makes meanwhile waits for one panel at most)."""
+        """After TOP_UP_IDLE_MS without a change: make one spare panel, then the next TOP_UP_STEP_MS
+        later, up to SPARE_PLOTS free and MAX_PLOTS in all (one ~16 ms step at a time, so a change
+        the user makes meanwhile waits for one panel at most)."""
         if not self.isVisible() or len(self._free) >= SPARE_PLOTS or self._plots_made() >= MAX_PLOTS:
             return
         plot = self._make_plot()
         plot.hide()
         self._free.append(plot)
-        self._top_up_timer.start(0)
+        self._top_up_timer.start(TOP_UP_STEP_MS)
 
     def release_panels(self) -> list[MatrixPlot]:
         """Every panel this view made, out of its layouts and its scene and disconnected from it,
@@ -1158,6 +1160,12 @@ class StepView(QWidget):
     def _on_drill_head_change(self, i: int) -> None:
         if i >= 0:
             self.drill_head = i
+        self._drill_changed()
+
+    def set_drill_head(self, i: int) -> None:
+        """Follow head ``i`` (0-based) in the drill-down, as ``set_query`` follows a token; a head
+        the pair does not have snaps to the last one."""
+        self.drill_head = max(0, int(i))
         self._drill_changed()
 
     def _drill_changed(self) -> None:
