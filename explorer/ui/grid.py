@@ -24,6 +24,14 @@ def grid_columns(n_panels: int, width: float, height: float, prefer_full_rows: b
     return min(good, key=lambda cols: (cols * math.ceil(n_panels / cols) - n_panels, -sides[cols], cols))
 
 
+def take_all(grid) -> list:
+    """Take every item out of a QGraphicsGridLayout (the items stay in the scene); returns them."""
+    items = [grid.itemAt(i) for i in range(grid.count())]
+    while grid.count():
+        grid.removeAt(grid.count() - 1)
+    return items
+
+
 def place(view: pg.GraphicsLayoutWidget, cells: list[tuple[object, int, int, int, int]]) -> None:
     """Lay out ``cells`` = [(item, row, col, rowspan, colspan), ...] as the view's whole grid.
 
@@ -32,9 +40,7 @@ def place(view: pg.GraphicsLayoutWidget, cells: list[tuple[object, int, int, int
     stay in the scene: the grid forgets them, the ones not wanted are hidden, and the grid is
     laid out once. (The view's pyqtgraph bookkeeping, ci.items, is not used for these items.)"""
     grid = view.ci.layout
-    old = [grid.itemAt(i) for i in range(grid.count())]
-    while grid.count():
-        grid.removeAt(grid.count() - 1)
+    old = take_all(grid)
     for r in range(grid.rowCount()):
         grid.setRowStretchFactor(r, 0)
     wanted = {id(item) for item, *_ in cells}

@@ -312,9 +312,12 @@ class HeadsView(pg.GraphicsLayoutWidget):
         if self.scale == (mode, float(top)):
             return
         self.scale = (mode, float(top))
-        latest = self.pending if self.pending is not None else self._trace
-        if redraw and latest is not None:
-            self.set_trace(latest)
+        if redraw and self._latest() is not None:
+            self.set_trace(self._latest())
+
+    def _latest(self) -> Trace | None:
+        """The newest trace given: the one waiting while hidden, else the one shown."""
+        return self.pending if self.pending is not None else self._trace
 
     def clear(self, hint: str = "") -> None:
         """Show no heads: the images, titles and labels go (no stale heatmap stays on screen) and
@@ -612,9 +615,8 @@ class HeadsView(pg.GraphicsLayoutWidget):
         """Enlarge ``head`` alone, or go back to the whole grid (same head again, or None)."""
         self.focused = None if head is None or head == self.focused else head
         self.headClicked.emit(-1 if self.focused is None else self.focused)
-        latest = self.pending if self.pending is not None else self._trace
-        if latest is not None:
-            self.set_trace(latest)
+        if self._latest() is not None:
+            self.set_trace(self._latest())
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape and self.focused is not None:

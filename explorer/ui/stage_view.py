@@ -46,7 +46,7 @@ from ..colorscale import apply_scale, colour_bar
 from ..engine import STAGES, Trace, TracePair
 from ..engine.stages import KEY_COLUMN_STAGES, WEIGHT_STAGES
 from ..textfit import elide_middle
-from .grid import place
+from .grid import place, take_all
 from .matrix_plot import MatrixPlot, argb_pixels, argb_words
 from .stage_info import N_STAGES, scale_text, stage_formula, stage_shapes, stage_title
 from .style import (
@@ -556,14 +556,7 @@ class StageGraphics(pg.GraphicsLayoutWidget):
                     break
                 if kept is self._current:
                     continue
-                grid = kept.ci.layout  # out of its layout: the layout goes, the panels stay for re-use
-                while grid.count():
-                    grid.removeAt(grid.count() - 1)
-                for plot in kept._pool:
-                    plot.setParentItem(None)
-                    plot.hide()
-                self._free.extend(kept._pool)
-                kept._pool = []
+                self._free.extend(self._empty(kept))  # the layout goes, its panels stay for re-use
                 self.scene().removeItem(kept.ci)
                 del self._kept[key]
         return self._free.pop() if self._free else self._make_plot()
@@ -597,22 +590,30 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         self._store(self._current)
         plots: list[MatrixPlot] = list(self._free)
         for kept in [self._current, *(k for k in self._kept.values() if k is not self._current)]:
-            grid = kept.ci.layout
-            while grid.count():
-                grid.removeAt(grid.count() - 1)
-            plots.extend(kept._pool)
-            kept._pool, kept.plots, kept._shown, kept._focused = [], [], [], []
-            kept.laid_out = None
+            plots.extend(self._empty(kept))
         self._free, self._pool, self.plots, self._shown, self._focused = [], [], [], [], []
         self._layout_key = None
         self._top_up_timer.stop()
         for plot in plots:
             plot.tokenHovered.disconnect(self._on_tokenHovered)
             plot.tokenClicked.disconnect(self._on_tokenClicked)
-            plot.setParentItem(None)
+            plot.setParentItem(None)  # (a free panel may still be top-level in the scene)
+            plot.hide()
             if plot.scene() is not None:
                 plot.scene().removeItem(plot)
+        return plots
+
+    @staticmethod
+    def _empty(kept: _Kept) -> list[MatrixPlot]:
+        """Take every panel out of a kept layout (out of its grid, parent and sight; still in the
+        scene) and leave the layout empty, to be placed again before it is shown; returns them."""
+        take_all(kept.ci.layout)
+        plots = kept._pool
+        for plot in plots:
+            plot.setParentItem(None)
             plot.hide()
+        kept._pool, kept.plots, kept._shown, kept._focused = [], [], [], []
+        kept.laid_out = None
         return plots
 
     def adopt_panels(self, plots: list[MatrixPlot]) -> None:
