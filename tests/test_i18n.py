@@ -336,6 +336,27 @@ def test_language_switches_live_both_ways(qtbot, english_afterwards):
     assert win.language_actions["zh"].isChecked() and not win.language_actions["en"].isChecked()
 
 
+def test_language_switch_keeps_the_selection_in_every_view(qtbot, english_afterwards):
+    """The rebuilt views show the state's selected head, query and key (they came back blank
+    while the state still held them)."""
+    from PySide6.QtWidgets import QApplication
+
+    win = _zh_window(qtbot, "en")
+    i = [e.id for e in win.library.examples].index("coreference-it")
+    win.examples_bar.load(i)
+    win.flush()
+    s = win.state
+    assert (s.query, s.key, s.head) == (7, 1, 7)
+    for tab in ("heads", "lines"):
+        win.show_view(tab)
+        win.set_language("zh" if win.language_actions["en"].isChecked() else "en")
+        win.show_view("heads")
+        QApplication.processEvents()
+        assert win.heads_view.focus == (7, 1) and win.heads_view.selected == 7, tab
+        assert win.step_view.query == 7 and win.step_view.drill_head == 7, tab
+        assert win.compare_view.graphics.single.focus == (7, 1), tab
+
+
 def test_language_switch_keeps_the_dock_where_and_as_big_as_it_was(qtbot, english_afterwards):
     """The controls dock keeps the width the user gave it (it came back at most of the window's
     width: the window had no visible central widget for a moment during the rebuild)."""

@@ -314,6 +314,9 @@ class MainWindow(QMainWindow):
                 self.examples_bar.note_label.setText(ex.note_for(ui_language()))
                 self.examples_bar.note_label.show()
         self.flush()
+        # the new views show the state's selection (token focus, selected head, drill-down) as the old ones did
+        self._follow_selection(frozenset({"query", "head"}))
+        self._show_focus()
 
     def _install_step_keys(self) -> None:
         """The step-through's keys (left/right, Space, Home, End) as window shortcuts, enabled while
