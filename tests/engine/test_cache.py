@@ -182,3 +182,47 @@ def test_trace_bound_covers_every_stage():
              "weights", "head_outputs", "concat", "output", "allowed")
     assert sum(getattr(t, name).nbytes for name in names) <= trace_nbytes_bound(cfg, 30)
     assert trace_nbytes(t) >= sum(getattr(t, name).nbytes for name in names)  # every stage read is counted
+
+
+def test_traces_are_accounted_at_what_they_hold_and_grow_with_what_is_read():
+    """A trace is accounted at the arrays it holds, and again when a stage computed on first
+    access is kept. (It was accounted at everything it might hold: 44 MB for a 16-head trace of
+    256 tokens that holds 19, so the 64 MB budget dropped the weight matrices on every change.)"""
+    from explorer.engine.attention import trace_nbytes
+    from explorer.engine.cache import ENTRY_OVERHEAD, ByteBudget
+
+    budget = ByteBudget(64 * 2**20)
+    eng = AttentionEngine(budget=budget)
+    toks = [f"t{i}" for i in range(40)]
+    cfg = AttentionConfig(d_model=64, n_heads=8, causal=True)
+    t = eng.compute(cfg, toks)
+    key = (cfg, tuple(toks))
+    labels = sum(len(s) for s in toks)
+    held = sum(a.nbytes for a in (t.x, t.q_proj, t.k_proj, t.scores, t.weights, t.allowed))
+    assert eng._traces.size_of(key) == held + labels + ENTRY_OVERHEAD
+    before = budget.used
+    _ = t.masked_scores  # reads scaled_scores too: two (h, n, n) arrays more
+    grown = 2 * t.scores.nbytes
+    assert eng._traces.size_of(key) == held + grown + labels + ENTRY_OVERHEAD
+    assert trace_nbytes(t) == held + grown
+    assert budget.used == before + grown
+    _ = t.output  # v_proj, v, head_outputs, concat, output: each accounted once it is kept
+    assert eng._traces.size_of(key) == trace_nbytes(t) + labels + ENTRY_OVERHEAD
+    assert trace_nbytes(t) >= sum(getattr(t, s).nbytes for s in ("v_proj", "v", "head_outputs", "concat", "output"))
+
+
+def test_heads_back_and_forth_at_256_tokens_are_cache_hits():
+    """16 -> 8 -> 16 heads at 256 tokens and d_model 512 (the step-through's live setting): the
+    64 MB budget keeps both pairs of traces, so going back costs no computation. With traces
+    accounted at everything they might hold (44 + 13 MB for the 16-head pair) the 8-head pair
+    pushed the 16-head one out and going back computed it again."""
+    from explorer.engine.cache import ByteBudget
+
+    eng = AttentionEngine(max_traces=6, budget=ByteBudget(64 * 2**20))
+    toks = [f"w{i % 60}" for i in range(256)]
+    first = eng.compute_pair(AttentionConfig(d_model=512, n_heads=16, seed=3), toks)
+    eng.compute_pair(AttentionConfig(d_model=512, n_heads=8, seed=3), toks)
+    hits, computed = eng.stats["trace_hits"], eng.stats["scores_computed"]
+    again = eng.compute_pair(AttentionConfig(d_model=512, n_heads=16, seed=3), toks)
+    assert again.multi is first.multi and again.single is first.single
+    assert eng.stats["trace_hits"] == hits + 2 and eng.stats["scores_computed"] == computed
