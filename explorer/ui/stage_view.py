@@ -379,6 +379,9 @@ class StageGraphics(pg.GraphicsLayoutWidget):
             # out now, or their posted requests would run after this frame's paint and paint it again
             for item in (*self.plots, self.ci):
                 QCoreApplication.sendPostedEvents(item, QEvent.Type.LayoutRequest)
+        # view boxes resized on the way (placed, or a kept layout fitted to the view) apply their new
+        # transforms now, not in the paint, where moving their images scheduled a second paint
+        self.scene().prepareForPaint()
 
     def _draw(self, panels: list[Panel], is_weights: bool, k: int) -> None:
         cmap = WEIGHTS_CMAP if is_weights else DIVERGING_CMAP

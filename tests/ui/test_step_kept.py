@@ -5,6 +5,7 @@ more layouts are made in idle time only: a change never waits for new panels it 
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
 from explorer.ui import stage_view
@@ -190,3 +191,37 @@ def test_a_language_switch_carries_the_panels_over(win, monkeypatch):
     finally:
         win.set_language("en")
         install_language("en")
+
+
+class _Paints(QObject):
+    """Counts the paint events of a widget."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+@pytest.mark.parametrize("heads", [4, 8])
+def test_a_placed_arrangement_is_painted_once(win, heads):
+    """A head change that places the panels anew (no kept layout, no spare panels) paints the view
+    once: the view boxes the layout resized apply their new transforms before the paint. They
+    did it in the paint, which moved every image and scheduled a second paint of every view box."""
+    g = win.step_view.graphics
+    set_heads(win, 16)
+    for _ in range(10):
+        QApplication.processEvents()
+    paints = _Paints()
+    g.viewport().installEventFilter(paints)
+    try:
+        set_heads(win, heads)
+        for _ in range(10):
+            QApplication.processEvents()
+    finally:
+        g.viewport().removeEventFilter(paints)
+    assert len(g.plots) == heads + 1
+    assert paints.count == 1
