@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ..colorscale import colour_bar, shared_top
 from ..engine import TracePair, attention_cost, single_vs_mean, trace_metrics
 from .grid import place
-from .matrix_plot import MatrixPlot
+from .matrix_plot import MatrixPlot, retitle
 from .stage_view import BAR_PX, GAP_PX, SIDE_PX, inset_bar, panel_axes, title_font
 from .style import DIVERGING_CMAP, WEIGHTS_CMAP, colormap, lut, nice_max, quiet_bar, tick_font, zoom
 
@@ -356,9 +356,7 @@ class CompareGraphics(pg.GraphicsLayoutWidget):
             single_title = QCoreApplication.translate("CompareView", "Mean of h′ = {0} heads, same weights").format(h2)
         mean_title = QCoreApplication.translate("CompareView", "Mean of the {0} heads (a summary only)").format(h)
         for plot, title in ((self.single, single_title), (self.mean, mean_title)):
-            if getattr(plot, "_title_text", None) != title:  # a title laid out again only when it changes
-                plot._title_text = title
-                plot.setTitle(title)
+            retitle(plot, title)
         if self.metrics_item is not None:
             self.metrics_item.setText(metrics_html(pair))
         if pair.multi.n != self._n or pair.multi.tokens != self._tokens:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainterPath, QP
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QSizePolicy, QToolTip
 
 from ..colorscale import apply_scale, colour_bar
+from ..memo import Memo
 from ..textfit import elide_middle
 from .style import AXIS_HEIGHT, AXIS_WIDTH, LABEL_MAX_PX, TIER_GAP_PX, fit_axis, tick_font, zoom, zoomed
 
@@ -115,9 +116,12 @@ class FastImageItem(pg.ImageItem):
         painter.drawImage(QRectF(0, 0, cols, rows), self.qimage)
 
 
-_STATIC_TEXTS: dict[str, dict[tuple[str, bool], QStaticText]] = {}  # font key -> (text, bold) -> prepared
+STATIC_TEXTS_KEPT = 4096  # prepared label texts per font
+_STATIC_TEXTS: Memo[str, Memo[tuple[str, bool], QStaticText]] = Memo(16)  # font key -> (text, bold) -> prepared
 LABEL_LAYOUTS_KEPT = 256
-_LABEL_LAYOUTS: dict[tuple, tuple[list, np.ndarray]] = {}  # label boxes by (labels, range, size, font, ...)
+# label boxes by (labels, range, size, font, ...)
+_LABEL_LAYOUTS: Memo[tuple, tuple[list, np.ndarray]] = Memo(LABEL_LAYOUTS_KEPT)
+WIDTHS_KEPT = 4096  # measured label widths per axis
 
 
 class TokenAxis(pg.AxisItem):
@@ -140,7 +144,7 @@ class TokenAxis(pg.AxisItem):
         self._layout_key = None
         self._layout: list[tuple[QRectF, str, int, bool]] = []
         self._boxes = np.zeros((0, 4))
-        self._widths: dict[tuple[str, bool], float] = {}
+        self._widths: Memo[tuple[str, bool], float] = Memo(WIDTHS_KEPT)
 
     # ---- what to draw ------------------------------------------------------------------------
     def setTicks(self, ticks) -> None:
@@ -188,11 +192,9 @@ class TokenAxis(pg.AxisItem):
     def _text_width(self, text: str, bold: bool, font: QFont) -> float:
         w = self._widths.get((text, bold))
         if w is None:
-            if len(self._widths) > 4096:
-                self._widths.clear()
             f = QFont(font)
             f.setBold(bold)
-            w = self._widths[(text, bold)] = QFontMetricsF(f).horizontalAdvance(text)
+            w = self._widths.keep((text, bold), QFontMetricsF(f).horizontalAdvance(text))
         return w
 
     def label_layout(self) -> list[tuple[QRectF, str, int, bool]]:
@@ -213,7 +215,8 @@ class TokenAxis(pg.AxisItem):
         if hit is not None:  # another axis with the same labels, size and font (the panels of a stage)
             self._layout_key, (self._layout, self._boxes) = key, hit
             return self._layout
-        self._widths = {} if getattr(self, "_widths_font", None) != font.key() else self._widths
+        if getattr(self, "_widths_font", None) != font.key():
+            self._widths.clear()
         self._widths_font = font.key()
         line = QFontMetricsF(font).height()
         lo, hi = self.range
@@ -253,9 +256,7 @@ class TokenAxis(pg.AxisItem):
         self._layout_key, self._layout = key, out
         self._boxes = np.array([r.getCoords() for r, *_ in out], dtype=float).reshape(-1, 4)
         if shared is not None:
-            if len(_LABEL_LAYOUTS) >= LABEL_LAYOUTS_KEPT:
-                _LABEL_LAYOUTS.clear()
-            _LABEL_LAYOUTS[shared] = (out, self._boxes)  # read only by every axis that shares it
+            _LABEL_LAYOUTS.keep(shared, (out, self._boxes))  # read only by every axis that shares it
         return out
 
     def label_rects(self) -> list[tuple[str, QRectF]]:
@@ -297,17 +298,12 @@ class TokenAxis(pg.AxisItem):
             self._bold_font = QFont(font)
             self._bold_font.setBold(True)
             # prepared label texts per font, shared by every axis (the panels of a stage label the same tokens)
-            self._static = _STATIC_TEXTS.setdefault(font.key(), {})
-            if len(_STATIC_TEXTS) > 16:
-                _STATIC_TEXTS.clear()
-                self._static = _STATIC_TEXTS.setdefault(font.key(), {})
+            self._static = _STATIC_TEXTS.get_or_make(font.key(), lambda: Memo(STATIC_TEXTS_KEPT))
         p.setRenderHint(p.RenderHint.TextAntialiasing, True)
         pen = self.textPen()
         clip = self.mapRectFromParent(self.geometry())
         p.setClipRect(self.boundingRect())
         static = self._static
-        if len(static) > 4096:  # many texts typed over time: start again rather than grow
-            static.clear()
         turned = self.rotated and self.orientation == "bottom"
         # hairlines first, in the axis' own coordinates: a second-tier label's line to its column (row)
         if self.tiers > 1:
@@ -330,7 +326,7 @@ class TokenAxis(pg.AxisItem):
         for rect, text, _, bold in layout:
             st = static.get((text, bold))
             if st is None:
-                st = static[(text, bold)] = QStaticText(text)
+                st = static.keep((text, bold), QStaticText(text))
                 st.setTextFormat(Qt.TextFormat.PlainText)
                 st.prepare(QTransform(), self._bold_font if bold else font)
             if bold:
@@ -502,7 +498,20 @@ def plan_axes(rows: tuple[str, ...], cols: tuple[str, ...] | None, avail_w: floa
 
 
 PLANS_KEPT = 64
-_PLANS: dict[tuple, tuple] = {}  # update_ticks' key and font -> plan_axes' answer (AxisFits are only read)
+# update_ticks' key and font -> plan_axes' answer (AxisFits are only read)
+_PLANS: Memo[tuple, tuple] = Memo(PLANS_KEPT)
+
+
+def retitle(plot: pg.PlotItem, text: str, **opts) -> bool:
+    """Give ``plot`` the title ``text`` (pyqtgraph's setTitle options ``opts``) unless it has that
+    title already: a title set again is laid out again, and a live update mostly keeps them.
+    Returns whether it changed."""
+    shown = (text, tuple(sorted(opts.items())))
+    if getattr(plot, "_title_shown", None) == shown:
+        return False
+    plot._title_shown = shown
+    plot.setTitle(text, **opts)
+    return True
 
 
 class MatrixPlot(pg.PlotItem):
@@ -558,7 +567,7 @@ class MatrixPlot(pg.PlotItem):
         self._scene = None
         self.fits = (None, None)  # the last AxisFit of the rows and of the columns
         if title:
-            self.setTitle(title, size="9pt")
+            retitle(self, title, size="9pt")
         self.set_axis_titles(axis_titles)
         self.getViewBox().sigResized.connect(lambda *_: self.update_ticks())
 
@@ -658,11 +667,9 @@ class MatrixPlot(pg.PlotItem):
         plan_key = (key[:2], avail_w, avail_h, key[4:], tick_font().key())
         plan = _PLANS.get(plan_key)
         if plan is None:
-            if len(_PLANS) >= PLANS_KEPT:
-                _PLANS.clear()
-            plan = _PLANS[plan_key] = plan_axes(
+            plan = _PLANS.keep(plan_key, plan_axes(
                 rows, cols, avail_w, avail_h, len(rows), len(cols) if cols is not None else 0, titles,
-                left_shown=left_shown)
+                left_shown=left_shown))
         row_fit, key_fit, left_px, bottom_px = plan
         self.fits = (row_fit, key_fit)
         left.set_font(tick_font(row_fit.point_size))

@@ -47,7 +47,7 @@ from ..engine import STAGES, Trace, TracePair
 from ..engine.stages import KEY_COLUMN_STAGES, WEIGHT_STAGES
 from ..textfit import elide_middle
 from .grid import place, take_all
-from .matrix_plot import MatrixPlot, argb_pixels, argb_words
+from .matrix_plot import MatrixPlot, argb_pixels, argb_words, retitle
 from .stage_info import N_STAGES, scale_text, stage_formula, stage_shapes, stage_title
 from .style import (
     DIVERGING_CMAP,
@@ -223,11 +223,8 @@ def _title_px(text: str) -> float:
 def _set_title(plot: pg.PlotItem, text: str) -> None:
     """A panel title in a short band (TITLE_PX high, not pyqtgraph's 30 px); the same title at
     the same zoom again changes nothing (a head-count change keeps most panels' titles)."""
-    size = f"{9 * zoom():g}pt"
-    if getattr(plot, "_title_set", None) == (text, size):
+    if not retitle(plot, text, size=f"{9 * zoom():g}pt"):
         return
-    plot._title_set = (text, size)
-    plot.setTitle(text, size=size)
     band = max(TITLE_PX, QFontMetrics(title_font()).height() + 2)
     plot.titleLabel.setMaximumHeight(band)
     plot.layout.setRowFixedHeight(0, band)

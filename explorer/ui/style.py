@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF
 
+from ..memo import Memo
 from ..textfit import elide_middle
 
 WEIGHTS_CMAP = "viridis"  # perceptually uniform, readable in greyscale print
@@ -114,18 +115,14 @@ def fitted_labels(tokens: tuple[str, ...], point_size: float, max_px: float) -> 
     fm = QFontMetricsF(font)
     # per font: token -> (its label at 24 characters, that label's width), whatever the room; only a
     # label wider than max_px is shortened further (and that answer kept per max_px)
-    memo = _token_labels.get(font.key())
-    if memo is None or len(memo) > 20_000:
-        if len(_token_labels) > 32:
-            _token_labels.clear()
-        memo = _token_labels[font.key()] = {}
+    memo = _token_labels.get_or_make(font.key(), lambda: Memo(TOKEN_LABELS_KEPT))
     labels = []
     widest = 0.0
     for token in tokens:
         hit = memo.get(token)
         if hit is None:
             text = elide_middle(token, 24)
-            hit = memo[token] = (text, fm.horizontalAdvance(text))
+            hit = memo.keep(token, (text, fm.horizontalAdvance(text)))
         if hit[1] > max_px:
             short = memo.get((token, max_px))
             if short is None:
@@ -134,14 +131,15 @@ def fitted_labels(tokens: tuple[str, ...], point_size: float, max_px: float) -> 
                     chars -= 1
                     text = elide_middle(token, chars)
                     width = fm.horizontalAdvance(text)
-                short = memo[(token, max_px)] = (text, width)
+                short = memo.keep((token, max_px), (text, width))
             hit = short
         labels.append(hit[0])
         widest = max(widest, hit[1])
     return tuple(labels), widest, fm.height()
 
 
-_token_labels: dict[str, dict] = {}  # font -> token (or (token, max px)) -> (label, px)
+TOKEN_LABELS_KEPT = 20_000  # labels measured per font
+_token_labels: Memo[str, Memo] = Memo(32)  # font -> token (or (token, max px)) -> (label, px)
 
 
 class AxisFit:
