@@ -34,6 +34,7 @@ def set_zoom(factor: float) -> float:
     _zoom[0] = min(ZOOM_STEPS[-1], max(ZOOM_STEPS[0], float(factor)))
     _label_extent.cache_clear()
     fitted_labels.cache_clear()
+    _measured.cache_clear()
     return _zoom[0]
 
 
@@ -109,33 +110,57 @@ def _label_extent(tokens: tuple[str, ...]) -> tuple[list[str], int, int]:
 @lru_cache(maxsize=64)
 def fitted_labels(tokens: tuple[str, ...], point_size: float, max_px: float) -> tuple[tuple[str, ...], float, float]:
     """Token labels at ``point_size`` (before zoom), each elided in the middle to at most
-    ``max_px`` pixels, with the pixel width of the widest and the line height. Each token's
-    label is measured once per font: a drag over the token count asks for the same tokens again."""
+    ``max_px`` pixels, with the pixel width of the widest and the line height. The labels are
+    measured once per tokens and font (``_measured``); a new room only shortens the labels wider
+    than it, so planning a panel of another size does not walk every token again."""
+    labels, widths, order, line = _measured(tokens, point_size)
+    font = tick_font(point_size)
+    widest = 0.0
+    wide = []  # positions (widest first) of the labels wider than the room
+    for k in order:
+        if widths[k] <= max_px:
+            widest = widths[k]  # the widest label that fits as it is
+            break
+        wide.append(k)
+    if not wide:
+        return labels, widest, line
+    fm = QFontMetricsF(font)
+    memo = _token_labels.get_or_make(font.key(), lambda: Memo(TOKEN_LABELS_KEPT))
+    out = list(labels)
+    for k in wide:
+        token = tokens[k]
+        short = memo.get((token, max_px))
+        if short is None:
+            text, width, chars = labels[k], widths[k], len(labels[k])
+            while chars > 2 and width > max_px:
+                chars -= 1
+                text = elide_middle(token, chars)
+                width = fm.horizontalAdvance(text)
+            short = memo.keep((token, max_px), (text, width))
+        out[k] = short[0]
+        widest = max(widest, short[1])
+    return tuple(out), widest, line
+
+
+@lru_cache(maxsize=64)
+def _measured(tokens: tuple[str, ...], point_size: float) -> tuple[tuple[str, ...], tuple[float, ...], tuple[int, ...],
+                                                                    float]:
+    """Each token's label at 24 characters and its width at ``point_size`` (before zoom), the
+    positions ordered widest first, and the line height. Each distinct token is measured once per
+    font, whatever the room: a drag over the token count asks for the same tokens again."""
     font = tick_font(point_size)
     fm = QFontMetricsF(font)
-    # per font: token -> (its label at 24 characters, that label's width), whatever the room; only a
-    # label wider than max_px is shortened further (and that answer kept per max_px)
     memo = _token_labels.get_or_make(font.key(), lambda: Memo(TOKEN_LABELS_KEPT))
-    labels = []
-    widest = 0.0
+    labels, widths = [], []
     for token in tokens:
         hit = memo.get(token)
         if hit is None:
             text = elide_middle(token, 24)
             hit = memo.keep(token, (text, fm.horizontalAdvance(text)))
-        if hit[1] > max_px:
-            short = memo.get((token, max_px))
-            if short is None:
-                text, width, chars = hit[0], hit[1], len(hit[0])
-                while chars > 2 and width > max_px:
-                    chars -= 1
-                    text = elide_middle(token, chars)
-                    width = fm.horizontalAdvance(text)
-                short = memo.keep((token, max_px), (text, width))
-            hit = short
         labels.append(hit[0])
-        widest = max(widest, hit[1])
-    return tuple(labels), widest, fm.height()
+        widths.append(hit[1])
+    order = tuple(sorted(range(len(tokens)), key=widths.__getitem__, reverse=True))
+    return tuple(labels), tuple(widths), order, fm.height()
 
 
 TOKEN_LABELS_KEPT = 20_000  # labels measured per font

@@ -46,3 +46,37 @@ def test_mosaic_spacing_is_the_same_on_screen_for_any_token_count():
         assert m.cell(x0 + 0.5, y0 - m.title / 2) is None  # in the title band
     tiny = Mosaic.fit(12, 16, 4, width_px=60, height_px=60)  # no room for fixed pixels: proportional
     assert tiny.gap_x == tiny.gap_y == 1.0 and abs(tiny.title - 0.14 * 12) < 1e-12
+
+
+def test_fitted_labels_shorten_only_what_does_not_fit(qapp):
+    """Each label is its token elided to 24 characters if that fits the room, else the longest
+    middle elision that does (at least 2 characters); the widest is the widest label returned.
+    Checked against the definition, written out here, over random tokens and rooms (the labels
+    are measured once per tokens and font, and each room shortens only the wide ones)."""
+    import random
+
+    from PySide6.QtGui import QFontMetricsF
+
+    from explorer.textfit import elide_middle
+    from explorer.ui.style import TICK_FONT_STEPS, fitted_labels, tick_font
+
+    rng = random.Random(11)
+    words = ["a", "the", "animal", "didn't", "x" * 40, "猫", "internationalization", "https://example.com/a/b/c/d",
+             "é" * 30, "."]
+    for _ in range(300):
+        tokens = tuple(rng.choice(words) + str(rng.randint(0, 3)) for _ in range(rng.randint(0, 30)))
+        pt = rng.choice(TICK_FONT_STEPS)
+        room = rng.choice([6, 12.5, 20, 33.3, 60, 120, 500])
+        fm = QFontMetricsF(tick_font(pt))
+        expected = []
+        for token in tokens:
+            chars = len(elide_middle(token, 24))
+            text = elide_middle(token, chars)
+            while chars > 2 and fm.horizontalAdvance(text) > room:
+                chars -= 1
+                text = elide_middle(token, chars)
+            expected.append(text)
+        labels, widest, line = fitted_labels(tokens, pt, room)
+        assert labels == tuple(expected)
+        assert widest == max((fm.horizontalAdvance(t) for t in expected), default=0.0)
+        assert line == fm.height()
