@@ -16,6 +16,7 @@ actions is the ``ACTIONS`` table, so a change of the window means a change of on
 """
 from __future__ import annotations
 
+import collections
 import math
 import os
 import sys
@@ -27,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -128,6 +129,7 @@ class Recorder:
         self.dialogs: list[str] = []
         self.steps = 0  # actions run so far
         self.known: set[str] = set()  # KNOWN_IMAGE_ISSUES met
+        self.last: collections.deque[str] = collections.deque(maxlen=30)  # the latest actions, said on a failure
         self.kinds: dict[str, int] = {}
 
 
@@ -139,6 +141,11 @@ def settle(window) -> None:
     app = QApplication.instance()
     for _ in range(4):
         app.processEvents()
+    # what a running event loop does when control comes back to it: delete the objects given to
+    # deleteLater (a language switch leaves the old views to it). processEvents alone never does,
+    # so a long walk kept every old view alive and each language switch reached them all (the 30th
+    # switch cost 0.58 s of CPU where the first cost 0.31; the long walk failed on one of 1.29 s)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     window.flush()
     app.processEvents()
 
@@ -177,7 +184,7 @@ def image_problems(window) -> list[str]:
             nan = np.isnan(img)
             if owner == "model_view":  # one mosaic of every head: NaN exactly in the gaps between thumbnails
                 mv = view
-                while mv.objectName() != "model_view":  # this mosaic's own view (a language switch leaves old ones behind)
+                while mv.objectName() != "model_view":  # this mosaic's own view, not an old one not yet deleted
                     mv = mv.parentWidget()
                 step = mv._n + mv._gap
                 r, c = np.indices(img.shape)  # (rows, cols) each
@@ -212,8 +219,9 @@ def check_window(window, elapsed: float, what: str, wall: float = 0.0, limit: fl
         f"{window.minimumSizeHint().width()}"
     assert not image_problems(window), f"after {what}: {image_problems(window)}"
     state, pair = window.state, window.pair
-    # a trained model's run in the worker: the window keeps the last good picture until it arrives
-    pending = state.pending() or window.worker.busy
+    # a trained model's run in the worker: the window keeps the last good picture until it arrives;
+    # a run that ended during the last processEvents has its redraw scheduled (the update timer)
+    pending = state.pending() or window.worker.busy or window._update_timer.isActive()
     if pair is not None and state.error() is None and not pending:
         t = pair.multi
         info = state.info  # the source's sizes (a model's own, or the sliders')
@@ -280,6 +288,7 @@ class WindowWalk(RuleBasedStateMachine):
 
     def act(self, what: str, fn, limit: float = MAX_ACTION_S) -> None:
         RECORD.steps += 1
+        RECORD.last.append(what)
         kind = what.split()[0]
         RECORD.kinds[kind] = RECORD.kinds.get(kind, 0) + 1
         t0, c0 = time.perf_counter(), time.thread_time()
@@ -287,7 +296,14 @@ class WindowWalk(RuleBasedStateMachine):
         settle(self.window)
         elapsed, wall = time.thread_time() - c0, time.perf_counter() - t0
         close_stray_windows(self.window)
-        check_window(self.window, elapsed, what, wall, limit)
+        try:
+            check_window(self.window, elapsed, what, wall, limit)
+        except AssertionError as failure:
+            # said at once: if a replay of this walk does not fail the same way (a timing), hypothesis
+            # reports only that its replay differed, and this is the one trace of what happened
+            print(f"fuzz: action {RECORD.steps} failed: {failure}\nfuzz: the actions before it, oldest first:\n  "
+                  + "\n  ".join(list(RECORD.last)[:-1]))
+            raise
 
     @initialize(tab=st.integers(0, 2), stage=st.integers(0, 10))
     def start_on(self, tab, stage):
