@@ -379,6 +379,10 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         # view boxes resized on the way (placed, or a kept layout fitted to the view) apply their new
         # transforms now, not in the paint, where moving their images scheduled a second paint
         self.scene().prepareForPaint()
+        # nearly every item changed: one update of the whole scene, so the view repaints all of it
+        # at once instead of working out the union of a hundred items' old and new rectangles
+        # (measured in one process, alternating: -2 to -4 ms a change at 128 tokens, -6 for a head change)
+        self.scene().update()
 
     def _draw(self, panels: list[Panel], is_weights: bool, k: int) -> None:
         cmap = WEIGHTS_CMAP if is_weights else DIVERGING_CMAP

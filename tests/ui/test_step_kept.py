@@ -225,3 +225,35 @@ def test_a_placed_arrangement_is_painted_once(win, heads):
         g.viewport().removeEventFilter(paints)
     assert len(g.plots) == heads + 1
     assert paints.count == 1
+
+
+class _PaintRects(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rects = []
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.region().boundingRect())
+        return False
+
+
+@pytest.mark.parametrize("change", [{"seed": 77}, {"n_heads": 4}, {"d_model": 448}])
+def test_a_change_repaints_the_whole_view_at_once(win, change):
+    """Nearly every item of the stage changes with a setting: the view is repainted whole, in
+    one paint, rather than as the union of every changed item's rectangles (which left out the
+    margins and cost more to work out than to paint)."""
+    g = win.step_view.graphics
+    set_heads(win, 16)
+    for _ in range(10):
+        QApplication.processEvents()
+    rects = _PaintRects()
+    g.viewport().installEventFilter(rects)
+    try:
+        win.state.apply(change)
+        win.flush()
+        for _ in range(10):
+            QApplication.processEvents()
+    finally:
+        g.viewport().removeEventFilter(rects)
+    assert rects.rects == [g.viewport().rect()]
