@@ -28,7 +28,7 @@ from ..engine import TracePair, attention_cost, single_vs_mean, trace_metrics
 from .grid import place
 from .matrix_plot import MatrixPlot, retitle
 from .stage_view import BAR_PX, GAP_PX, SIDE_PX, inset_bar, panel_axes, title_font
-from .style import DIVERGING_CMAP, WEIGHTS_CMAP, colormap, lut, nice_max, quiet_bar, tick_font, zoom
+from .style import DIVERGING_CMAP, WEIGHTS_CMAP, ColourBar, colormap, lut, nice_max, quiet_bar, tick_font, zoom
 
 
 def _fmt_int(n: int) -> str:
@@ -129,7 +129,7 @@ class CompareGraphics(pg.GraphicsLayoutWidget):
             plot.titleLabel.item.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
             plot.tokenHovered.connect(self.tokenHovered)
             plot.tokenClicked.connect(self.tokenClicked)
-        self.weights_bar = pg.ColorBarItem(
+        self.weights_bar = ColourBar(
             values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=12, colorMapMenu=False
         )
         self.weights_bar.setImageItem([self.single.image, self.mean.image])
@@ -143,7 +143,7 @@ class CompareGraphics(pg.GraphicsLayoutWidget):
             justify="left",
         )
         self.diff.setToolTip(self.legend.text.replace("<br>", " "))  # also where the legend has no room
-        self.diff_bar = pg.ColorBarItem(
+        self.diff_bar = ColourBar(
             values=(-1, 1), colorMap=colormap(DIVERGING_CMAP), interactive=False, width=12, colorMapMenu=False
         )
         self.diff_bar.setImageItem([self.diff.image])

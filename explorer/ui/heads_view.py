@@ -32,6 +32,8 @@ from .style import (
     AXIS_WIDTH,
     LABEL_GAP_PX,
     WEIGHTS_CMAP,
+    ColourBar,
+    MenulessPlot,
     colormap,
     lut,
     quiet_bar,
@@ -199,8 +201,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(4, 6, 4, 4)
         self._lut = lut(WEIGHTS_CMAP)
         self._argb = argb_words(self._lut)
-        self.plot = pg.PlotItem(axisItems=token_axes())
-        self.plot.setMenuEnabled(False)
+        self.plot = MenulessPlot(axisItems=token_axes())
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.invertY(True)
@@ -215,7 +216,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.plot.getAxis("bottom").setHeight(zoomed(AXIS_HEIGHT))
         self.corner = CornerTitle()
         self.plot.layout.addItem(self.corner, 3, 0)
-        self.colorbar = pg.ColorBarItem(
+        self.colorbar = ColourBar(
             values=(0.0, 1.0),
             colorMap=colormap(WEIGHTS_CMAP),
             interactive=False,

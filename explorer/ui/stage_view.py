@@ -53,6 +53,7 @@ from .style import (
     DIVERGING_CMAP,
     LABEL_MAX_PX,
     WEIGHTS_CMAP,
+    ColourBar,
     colormap,
     lut,
     nice_max,
@@ -297,7 +298,7 @@ class _Kept:
         self.plots: list[MatrixPlot] = []
         self._shown: list[tuple] = []
         self._focused: list[tuple] = []
-        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=12,
+        self.colorbar = ColourBar(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=12,
                                         colorMapMenu=False)
         self.colorbar.axis.setStyle(tickFont=tick_font(), hideOverlappingLabels=False)
         quiet_bar(self.colorbar)

@@ -315,18 +315,17 @@ class TrainView(QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         curves = pg.GraphicsLayoutWidget()
         curves.setObjectName("train_curves")
-        self.loss_plot = curves.addPlot(title=self.tr("Training loss (cross-entropy)"))
+        self.loss_plot = curves.addPlot(title=self.tr("Training loss (cross-entropy)"), enableMenu=False)
         self.loss_plot.setLabel("bottom", self.tr("step"))
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.showGrid(x=True, y=True, alpha=0.25)
         self.loss_legend = self.loss_plot.addLegend(offset=(-10, 90))  # the empty middle: h=1 stays high
-        self.acc_plot = curves.addPlot(title=self.tr("Held-out accuracy per target"))
+        self.acc_plot = curves.addPlot(title=self.tr("Held-out accuracy per target"), enableMenu=False)
         self.acc_plot.setLabel("bottom", self.tr("step"))
         self.acc_plot.setYRange(0, 1.05, padding=0)
         self.acc_plot.showGrid(x=True, y=True, alpha=0.25)
         self.acc_legend = self.acc_plot.addLegend(offset=(-10, 40), colCount=2)  # below the curves at 1
         for p in (self.loss_plot, self.acc_plot):
-            p.setMenuEnabled(False)
             p.hideButtons()
         right.addWidget(curves)
         self.patterns = pg.GraphicsLayoutWidget()

@@ -17,6 +17,7 @@ actions is the ``ACTIONS`` table, so a change of the window means a change of on
 from __future__ import annotations
 
 import collections
+import gc
 import math
 import os
 import sys
@@ -261,6 +262,12 @@ class WindowWalk(RuleBasedStateMachine):
         from explorer.ui import i18n, style
 
         QSettings().clear()
+        # and from a clean application: what earlier tests left (windows handed to deleteLater, plots
+        # in reference cycles with their parentless option menus) would receive every font and
+        # language change of this walk (after two test files, 18,000 widgets were still alive)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         if style.zoom() != 1.0:
             style.set_zoom(1.0)
             style.apply_zoom_to_app(QApplication.instance())

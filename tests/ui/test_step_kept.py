@@ -194,40 +194,8 @@ def test_a_language_switch_carries_the_panels_over(win, monkeypatch):
 
 
 class _Paints(QObject):
-    """Counts the paint events of a widget."""
+    """Records the region of every paint event of a widget."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
-@pytest.mark.parametrize("heads", [4, 8])
-def test_a_placed_arrangement_is_painted_once(win, heads):
-    """A head change that places the panels anew (no kept layout, no spare panels) paints the view
-    once: the view boxes the layout resized apply their new transforms before the paint. They
-    did it in the paint, which moved every image and scheduled a second paint of every view box."""
-    g = win.step_view.graphics
-    set_heads(win, 16)
-    for _ in range(10):
-        QApplication.processEvents()
-    paints = _Paints()
-    g.viewport().installEventFilter(paints)
-    try:
-        set_heads(win, heads)
-        for _ in range(10):
-            QApplication.processEvents()
-    finally:
-        g.viewport().removeEventFilter(paints)
-    assert len(g.plots) == heads + 1
-    assert paints.count == 1
-
-
-class _PaintRects(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.rects = []
@@ -238,22 +206,38 @@ class _PaintRects(QObject):
         return False
 
 
+def paints_of_a_change(w, change: dict) -> list:
+    """From the step-through at 16 heads with nothing left to paint: apply ``change``, let the
+    window draw it, and return the rectangles its matrix view painted."""
+    g = w.step_view.graphics
+    set_heads(w, 16)
+    for _ in range(10):
+        QApplication.processEvents()
+    paints = _Paints()
+    g.viewport().installEventFilter(paints)
+    try:
+        w.state.apply(change)
+        w.flush()
+        for _ in range(10):
+            QApplication.processEvents()
+    finally:
+        g.viewport().removeEventFilter(paints)
+    return paints.rects
+
+
+@pytest.mark.parametrize("heads", [4, 8])
+def test_a_placed_arrangement_is_painted_once(win, heads):
+    """A head change that places the panels anew (no kept layout, no spare panels) paints the view
+    once: the view boxes the layout resized apply their new transforms before the paint. They
+    did it in the paint, which moved every image and scheduled a second paint of every view box."""
+    rects = paints_of_a_change(win, {"n_heads": heads})
+    assert len(win.step_view.graphics.plots) == heads + 1
+    assert len(rects) == 1
+
+
 @pytest.mark.parametrize("change", [{"seed": 77}, {"n_heads": 4}, {"d_model": 448}])
 def test_a_change_repaints_the_whole_view_at_once(win, change):
     """Nearly every item of the stage changes with a setting: the view is repainted whole, in
     one paint, rather than as the union of every changed item's rectangles (which left out the
     margins and cost more to work out than to paint)."""
-    g = win.step_view.graphics
-    set_heads(win, 16)
-    for _ in range(10):
-        QApplication.processEvents()
-    rects = _PaintRects()
-    g.viewport().installEventFilter(rects)
-    try:
-        win.state.apply(change)
-        win.flush()
-        for _ in range(10):
-            QApplication.processEvents()
-    finally:
-        g.viewport().removeEventFilter(rects)
-    assert rects.rects == [g.viewport().rect()]
+    assert paints_of_a_change(win, change) == [win.step_view.graphics.viewport().rect()]

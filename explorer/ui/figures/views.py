@@ -91,13 +91,13 @@ class _SingleHeadGraphics:
         import pyqtgraph as pg
 
         from ..matrix_plot import MatrixPlot
-        from ..style import WEIGHTS_CMAP, colormap, lut
+        from ..style import WEIGHTS_CMAP, ColourBar, colormap, lut
 
         self.widget = pg.GraphicsLayoutWidget()
         self.widget.ci.setContentsMargins(4, 6, 4, 4)
         self.plot = MatrixPlot(lut=lut(WEIGHTS_CMAP), axis_titles=True)
-        self.bar = pg.ColorBarItem(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=14,
-                                   label=QCoreApplication.translate("Export", "attention weight"), colorMapMenu=False)
+        self.bar = ColourBar(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=14,
+                             label=QCoreApplication.translate("Export", "attention weight"), colorMapMenu=False)
         self.widget.addItem(self.plot, row=0, col=0)
         self.widget.addItem(self.bar, row=0, col=1)
 

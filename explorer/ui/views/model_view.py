@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ...colorscale import apply_scale, colour_bar, shared_top
 from ...textfit import elide_middle
 from ..matrix_plot import FastImageItem
-from ..style import WEIGHTS_CMAP, lut, tick_font
+from ..style import WEIGHTS_CMAP, MenulessPlot, lut, tick_font
 
 MIN_THUMB_PX = 44  # thumbnails never get smaller than this: the view scrolls instead (30-layer models)
 LEFT_AXIS_PX = 34
@@ -72,8 +72,7 @@ class ModelView(QWidget):
         self.graphics.setToolTip(self.tr("Every head of every layer: rows are layers, columns are heads; in each "
                                          "thumbnail, rows are query tokens and columns key tokens.\n"
                                          "Click a thumbnail to open that head."))
-        self.plot = pg.PlotItem(axisItems={"left": pg.AxisItem("left"), "top": pg.AxisItem("top")})
-        self.plot.setMenuEnabled(False)
+        self.plot = MenulessPlot(axisItems={"left": pg.AxisItem("left"), "top": pg.AxisItem("top")})
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.invertY(True)
