@@ -30,23 +30,6 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _stage(compute: Callable[[Trace], np.ndarray]) -> cached_property[np.ndarray]:
-    """A stage computed on first access and then kept (a cached_property) that tells the trace's
-    ``grown`` callback once it holds the new array: the cache keeping the trace accounts it at
-    what it holds now, not at everything it might come to hold."""
-    name = compute.__name__
-
-    def first_read(trace: Trace) -> np.ndarray:
-        value = compute(trace)
-        trace.__dict__[name] = value  # held now (cached_property stores the same array again)
-        if trace.grown is not None:
-            trace.grown(trace)
-        return value
-
-    first_read.__name__, first_read.__doc__ = name, compute.__doc__
-    return cached_property(first_read)
-
-
 class _SeededMatrix:
     """A Trace field holding one of the projection matrices: given, or (left out, None)
     generated from the trace's seed and d_model when first read, then kept."""
@@ -96,8 +79,6 @@ class Trace:
     v_source: Callable[[], np.ndarray] = field(repr=False)
     # True when every |scaled logit| was checked to be small (no overflow handling needed)
     small_logits: bool = field(default=False, repr=False)
-    # called after a stage computed on first access is kept (the engine's cache accounts it)
-    grown: Callable[[Trace], None] | None = field(default=None, repr=False)
     # (d_model, d_model) each; v_proj = x @ w_v, output = concat @ w_o. Left out (None), they are
     # generated from the seed when first read: a new seed on the heads grid needs neither
     w_v: np.ndarray | None = _SeededMatrix("w_v")  # type: ignore[assignment]
@@ -108,28 +89,28 @@ class Trace:
         """5) the factor on the raw scores: (1/sqrt(d_k) if scaled) / temperature."""
         return self.config.scale
 
-    @_stage
+    @cached_property
     def v_proj(self) -> np.ndarray:
         """2) x @ w_v: (n, d_model)."""
         return self.v_source()
 
     # 3) split into heads: head i is columns i*d_k .. (i+1)*d_k - 1 of q_proj, k_proj, v_proj
-    @_stage
+    @cached_property
     def q(self) -> np.ndarray:
         """(n_heads, n, d_k)"""
         return _frozen(np.ascontiguousarray(split_heads(self.q_proj, self.n_heads)))
 
-    @_stage
+    @cached_property
     def k(self) -> np.ndarray:
         """(n_heads, n, d_k)"""
         return _frozen(np.ascontiguousarray(split_heads(self.k_proj, self.n_heads)))
 
-    @_stage
+    @cached_property
     def v(self) -> np.ndarray:
         """(n_heads, n, d_k)"""
         return _frozen(np.ascontiguousarray(split_heads(self.v_proj, self.n_heads)))
 
-    @_stage
+    @cached_property
     def scaled_scores(self) -> np.ndarray:
         """5) scores * scale: (n_heads, n, n), saturating at the largest float."""
         if self.small_logits:  # known from the softmax: no product can overflow
@@ -138,14 +119,14 @@ class Trace:
         return _frozen(_scaled_scores(self.config, self.scores, split_heads(self.q_proj, h),
                                       split_heads(self.k_proj, h))[0])
 
-    @_stage
+    @cached_property
     def masked_scores(self) -> np.ndarray:
         """6) scaled scores with -inf where the mask forbids a key: (n_heads, n, n)."""
         if self.allowed.all():
             return self.scaled_scores
         return _frozen(np.where(self.allowed, self.scaled_scores, -np.inf))
 
-    @_stage
+    @cached_property
     def head_outputs(self) -> np.ndarray:
         """8) weights @ v: (n_heads, n, n) @ (n_heads, n, d_k) -> (n_heads, n, d_k)."""
         return _frozen(self.weights @ self.v)
@@ -168,12 +149,12 @@ class Trace:
         out: np.ndarray = self.weights[head, i] @ v_head  # (n,) @ (n, d_k) -> (d_k,)
         return out
 
-    @_stage
+    @cached_property
     def concat(self) -> np.ndarray:
         """9) heads side by side: (n_heads, n, d_k) -> (n, d_model)."""
         return _frozen(merge_heads(self.head_outputs))
 
-    @_stage
+    @cached_property
     def output(self) -> np.ndarray:
         """10) concat @ w_o: (n, d_model)."""
         return _frozen(self.concat @ self.w_o)
@@ -393,11 +374,8 @@ class AttentionEngine:
     Every cache is bounded by bytes: all of them, with the weight matrices and token vectors of
     explorer.engine.weights, share one ``ByteBudget`` (by default cache.DEFAULT_BUDGET, 64 MB),
     which drops the least recently used entry of any of them when the total passes it. ``max_traces`` still
-    bounds the count of whole traces. A trace is accounted at the arrays it holds, and again
-    whenever a stage computed on first access is kept (``Trace.grown``), so the accounted bytes
-    bound the real ones. (Accounting each trace at everything it might come to hold,
-    ``trace_nbytes_bound``, put a 16-head trace of 256 tokens at 44 MB for its 19: the budget then
-    held one trace and dropped the weight matrices and token vectors every change.)
+    bounds the count of whole traces. A trace is accounted at everything it may come to hold
+    (``trace_nbytes_bound``: its lazy stages included), so the accounted bytes bound the real ones.
     """
 
     def __init__(self, max_traces: int = 8, budget: ByteBudget | None = None) -> None:
@@ -548,16 +526,9 @@ class AttentionEngine:
             v_source=v_source,
             small_logits=small,
         )
-        # accounted at what it holds, and again each time a stage computed on first access is kept
-        # (``grown``): what the cache keeps is never more than it is accounted at
-        label_bytes = sum(len(t) for t in tokens)
-        traces = self._traces
-
-        def grown(t: Trace) -> None:
-            traces.resize(tkey, trace_nbytes(t) + label_bytes)
-
-        object.__setattr__(trace, "grown", grown)
-        traces.put(tkey, trace, trace_nbytes(trace) + label_bytes)
+        # accounted at everything it may come to hold (its lazy stages included), so what the cache
+        # keeps is never more than it is accounted at, whatever is read from the trace later
+        self._traces.put(tkey, trace, trace_nbytes_bound(cfg, n) + sum(len(t) for t in tokens))
         return trace
 
     def compute_pair(self, cfg: AttentionConfig, tokens: Sequence[str]) -> TracePair:
