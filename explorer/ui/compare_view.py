@@ -28,7 +28,7 @@ from ..engine import TracePair, attention_cost, single_vs_mean, trace_metrics
 from .grid import place
 from .matrix_plot import MatrixPlot, retitle
 from .stage_view import BAR_PX, GAP_PX, SIDE_PX, inset_bar, panel_axes, title_font
-from .style import DIVERGING_CMAP, WEIGHTS_CMAP, ColourBar, colormap, lut, nice_max, quiet_bar, tick_font, zoom
+from .style import DIVERGING_CMAP, WEIGHTS_CMAP, ColourBar, colormap, lut, nice_max, tick_font, zoom
 
 
 def _fmt_int(n: int) -> str:
@@ -148,7 +148,6 @@ class CompareGraphics(pg.GraphicsLayoutWidget):
         )
         self.diff_bar.setImageItem([self.diff.image])
         for bar in (self.weights_bar, self.diff_bar):
-            quiet_bar(bar)
             bar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             bar.axis.setStyle(tickFont=tick_font(), hideOverlappingLabels=False)
             inset_bar(bar)

@@ -36,7 +36,6 @@ from .style import (
     MenulessPlot,
     colormap,
     lut,
-    quiet_bar,
     tick_font,
     zoom,
     zoomed,
@@ -225,7 +224,6 @@ class HeadsView(pg.GraphicsLayoutWidget):
             colorMapMenu=False,
         )
         self.colorbar.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        quiet_bar(self.colorbar)
         half_line = int(QFontMetricsF(tick_font()).height()) // 2 + 2  # the end ticks' labels stay on screen
         self.colorbar.layout.setContentsMargins(0, half_line, 0, half_line)
         self.ci.addItem(self.plot, row=0, col=0)

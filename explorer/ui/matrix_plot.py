@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QSizePolicy, QTo
 from ..colorscale import apply_scale, colour_bar
 from ..memo import Memo
 from ..textfit import elide_middle
-from .style import AXIS_HEIGHT, AXIS_WIDTH, LABEL_MAX_PX, TIER_GAP_PX, fit_axis, tick_font, zoom, zoomed
+from .style import AXIS_HEIGHT, AXIS_WIDTH, LABEL_MAX_PX, TIER_GAP_PX, MenulessPlot, fit_axis, tick_font, zoom, zoomed
 
 AXIS_SHARE = 0.35  # the most of a plot's width (height) its left (bottom) axis may take
 NAN_INDEX = 255  # colour indices run 0..254; 255 is a transparent pixel (NaN, a masked cell)
@@ -514,7 +514,7 @@ def retitle(plot: pg.PlotItem, text: str, **opts) -> bool:
     return True
 
 
-class MatrixPlot(pg.PlotItem):
+class MatrixPlot(MenulessPlot):
     """Rows top to bottom, columns left to right, one cell per unit square.
 
     ``set_matrix`` only swaps the data of the existing ImageItem (fixed levels, a cached colour
@@ -528,14 +528,12 @@ class MatrixPlot(pg.PlotItem):
     tokenClicked = Signal(str, int)
 
     def __init__(self, title: str = "", lut: np.ndarray | None = None, axis_titles: bool = False, **kwargs) -> None:
-        kwargs.setdefault("enableMenu", False)  # no context menus: the ViewBox menu was a third of making a panel
         super().__init__(axisItems=token_axes(), **kwargs)
         self.image = FastImageItem(axisOrder="row-major")
         if lut is not None:
             self.image.setLookupTable(lut)
         self.addItem(self.image)
         self.invertY(True)
-        self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.getViewBox().setDefaultPadding(0.0)

@@ -57,7 +57,6 @@ from .style import (
     colormap,
     lut,
     nice_max,
-    quiet_bar,
     tick_font,
     zoom,
 )
@@ -301,7 +300,6 @@ class _Kept:
         self.colorbar = ColourBar(values=(0, 1), colorMap=colormap(WEIGHTS_CMAP), interactive=False, width=12,
                                         colorMapMenu=False)
         self.colorbar.axis.setStyle(tickFont=tick_font(), hideOverlappingLabels=False)
-        quiet_bar(self.colorbar)
         inset_bar(self.colorbar)
         self.tokens_label = pg.LabelItem("", size="10pt", justify="left")
         self.levels = (0.0, 1.0)

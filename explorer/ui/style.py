@@ -258,12 +258,11 @@ class MenulessPlot(pg.PlotItem):
 
 class ColourBar(pg.ColorBarItem, MenulessPlot):
     """pyqtgraph's colour bar without the view-box menu it builds and then disables (its own
-    ``super().__init__()`` reaches MenulessPlot first)."""
+    ``super().__init__()`` reaches MenulessPlot first), and whose axes never rescale their labels
+    with an SI prefix (weights and scores need none): pyqtgraph otherwise re-renders each axis
+    label as rich text on every new range, four axes per bar, on every frame."""
 
-
-def quiet_bar(bar) -> None:
-    """A colour bar whose axes never rescale their labels with an SI prefix (weights and scores
-    need none): pyqtgraph otherwise re-renders each axis label as rich text on every new range,
-    four axes per bar, on every frame."""
-    for side in ("left", "right", "top", "bottom"):
-        bar.getAxis(side).enableAutoSIPrefix(False)
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for side in ("left", "right", "top", "bottom"):
+            self.getAxis(side).enableAutoSIPrefix(False)
