@@ -356,6 +356,9 @@ def _common_prefix(a: Sequence[str], b: Sequence[str]) -> int:
 _Projected = tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, "_LazyV"]
 
 
+POSITIONS_MAX_BYTES = 4 * 2**20  # positional tables kept: four of 256 positions x 512 dimensions
+
+
 class AttentionEngine:
     """Computes traces, reusing work a change did not touch.
 
@@ -373,15 +376,18 @@ class AttentionEngine:
 
     Every cache is bounded by bytes: all of them, with the weight matrices and token vectors of
     explorer.engine.weights, share one ``ByteBudget`` (by default cache.DEFAULT_BUDGET, 64 MB),
-    which drops the least recently used entry of any of them when the total passes it. ``max_traces`` still
+    which drops the least recently used entry of any of them when the total passes it (the positional
+    tables, which depend on d_model alone, have a small budget of their own). ``max_traces`` still
     bounds the count of whole traces. A trace is accounted at everything it may come to hold
     (``trace_nbytes_bound``: its lazy stages included), so the accounted bytes bound the real ones.
     """
 
     def __init__(self, max_traces: int = 8, budget: ByteBudget | None = None) -> None:
         self.budget = budget
-        # d_model -> the positional table
-        self._pos: ByteLRU[int, np.ndarray] = ByteLRU(budget, max_entries=8)
+        # d_model -> the positional table, in a small budget of its own: in the shared one the
+        # traces (accounted at their bound) kept pushing these out, and a d_model walk over six
+        # values recomputed the table on 135 of 200 computations
+        self._pos: ByteLRU[int, np.ndarray] = ByteLRU(ByteBudget(POSITIONS_MAX_BYTES), max_entries=8)
         # (seed, d_model, positional) -> (tokens, x, x @ W_Q, x @ W_K, V source)
         self._last: ByteLRU[tuple[int, int, str], _Projected] = ByteLRU(budget, max_entries=4)
         # ((seed, d_model, positional), n_heads) -> (tokens, raw scores)

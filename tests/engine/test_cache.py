@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.engine import AttentionConfig, AttentionEngine
+from explorer.engine.attention import POSITIONS_MAX_BYTES
 
 WORDS = ["a", "b", "c", "d", "e", "猫"]
 FIELDS = ("x", "q", "k", "v", "scores", "scaled_scores", "weights", "head_outputs", "concat", "output")
@@ -146,11 +147,14 @@ def test_byte_budget_holds_after_many_changes():
     assert budget.evictions > 0  # the budget, not an entry count, is what bounded the caches
     # every array a cached entry holds is accounted for: the real bytes are at most the accounted ones
     held = sum(trace_nbytes(t) for _, t in eng._traces.items())
-    for cache in (eng._scores, eng._last, eng._pos, eng._causal):
+    for cache in (eng._scores, eng._last, eng._causal):
         for _, value in cache.items():
             arrays = [value] if not isinstance(value, tuple) else [v for v in value if isinstance(v, np.ndarray)]
             held += sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
     assert held <= budget.used <= budget.max_bytes
+    # the positional tables: a small budget of their own, which also bounds what they hold
+    positions = sum(table.nbytes for _, table in eng._pos.items())
+    assert 0 < positions <= eng._pos.budget.used <= eng._pos.budget.max_bytes == POSITIONS_MAX_BYTES
     assert weights._matrices.budget is DEFAULT_BUDGET and weights._vectors.budget is DEFAULT_BUDGET
 
 
