@@ -124,16 +124,18 @@ class PanelTitles(pg.GraphicsObject):
     pg.TextItem would be, but one paint for all heads from cached QStaticText layouts, and no
     transform to update per item and frame). Text stays text in SVG and PDF exports."""
 
-    def __init__(self) -> None:
+    def __init__(self, font=tick_font) -> None:
+        """``font``: a function that gives the titles' font (the tick font by default)."""
         super().__init__()
         self.titles: list[PanelTitle] = []
         self._area = QRectF()
-        self._font = tick_font()
+        self._font_of = font
+        self._font = font()
         self._static: dict[str, QStaticText] = {}
 
     def set_titles(self, titles: list[PanelTitle], area: QRectF) -> None:
         """Show ``titles``; ``area`` (view coordinates) holds all of them: the mosaic."""
-        font = tick_font()
+        font = self._font_of()
         if font != self._font:  # the presentation zoom changed
             self._font, self._static = font, {}
         self.prepareGeometryChange()

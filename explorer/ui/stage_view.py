@@ -49,6 +49,7 @@ from ..textfit import elide_middle
 from .grid import place, take_all
 from .matrix_plot import MatrixPlot, argb_pixels, argb_words, retitle
 from .stage_info import N_STAGES, scale_text, stage_formula, stage_shapes, stage_title
+from .stage_mosaic import StageMosaic
 from .style import (
     DIVERGING_CMAP,
     LABEL_MAX_PX,
@@ -189,6 +190,19 @@ def stage_panels(pair: TracePair, k: int, area: tuple[float, float] = (0.0, 0.0)
         panels.append(Panel(first, getattr(t, name), tok, _dims(t.d_model), 0, 0))
         panels.append(Panel(second, getattr(s, name), tok, _dims(s.d_model), 0, 1))
     return panels, k in WEIGHT_STAGES
+
+
+MOSAIC = ("mosaic",)  # the arrangement of the per-head stages whose panels share one shape: one plot
+
+
+def _arrangement(k: int, panels: list[Panel]) -> tuple:
+    """What decides how stage k's panels are placed: MOSAIC for the per-head stages over keys
+    (scores, scaled, masked, softmax: h heads and the single head, all n x n), drawn in one
+    StageMosaic whatever the head count; else the stage and each panel's grid position."""
+    if k in KEY_COLUMN_STAGES and STAGES[k].layout == "per_head" and panels \
+            and len({p.data.shape for p in panels}) == 1:
+        return MOSAIC
+    return k, tuple((p.row, p.col) for p in panels)
 
 
 def _typical(tokens: list[str]) -> tuple[str, ...]:
@@ -339,10 +353,21 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         self._top_up_timer.timeout.connect(self._top_up)
         self._current = _Kept(self.ci)
         self._load(self._current)
+        self._mosaic: StageMosaic | None = None
         self.colour_scale: tuple[str, float] = ("linear", 1.0)  # (mode, top) for the attention weights
         self.focus: tuple[int | None, int | None] = (None, None)  # (query, key) highlighted
         self.stage = -1
         self.pair: TracePair | None = None
+
+    @property
+    def mosaic(self) -> StageMosaic:
+        """The plot that draws the per-head stages (made when first needed)."""
+        if self._mosaic is None:
+            self._mosaic = StageMosaic(title_font)
+            self._mosaic.set_readout(self.readout)
+            self._mosaic.tokenHovered.connect(self._on_tokenHovered)
+            self._mosaic.tokenClicked.connect(self._on_tokenClicked)
+        return self._mosaic
 
     # ---- drawing ----------------------------------------------------------------------------
     def _area(self) -> tuple[float, float]:
@@ -353,11 +378,11 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         if self.isVisible():  # spare panels are made when the view has been idle for a while
             self._top_up_timer.start(TOP_UP_IDLE_MS)
         panels, is_weights = stage_panels(pair, k, self._area())
-        key = (k, tuple((p.row, p.col) for p in panels))
+        key = _arrangement(k, panels)
         placed = key != self._layout_key
         if placed:
             self._layout_key = key
-            placed = self._use(key, len(panels))
+            placed = self._use(key, 0 if key == MOSAIC else len(panels))
             if placed:
                 self._place(panels, k)
                 self._current.laid_out = self._layout_size()
@@ -419,6 +444,12 @@ class StageGraphics(pg.GraphicsLayoutWidget):
                 data = apply_scale(data, self.colour_scale[0], self.colour_scale[1])  # (p, n, n), NaN stays NaN
             pixels = argb_pixels(self._argb[cmap], data, levels)
         focus = self._focus_for(k)
+        if self._layout_key == MOSAIC:  # one shape (_arrangement): data and pixels were made above
+            mosaic = self.mosaic
+            mosaic.set_panels(panels, data, pixels, self._luts[cmap], levels)
+            if mosaic.focus != focus:
+                mosaic.set_focus(*focus)
+            return
         for j, (plot, p) in enumerate(zip(self.plots, panels)):
             shown = (cmap, p.title, p.col == 0)
             if self._shown[j] != shown:
@@ -454,6 +485,9 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         only where the columns are keys (stages 4-7), not dimensions."""
         self.focus = (query, key)
         focus = self._focus_for(self.stage)
+        if self._layout_key == MOSAIC:
+            self.mosaic.set_focus(*focus)
+            return
         for j, plot in enumerate(self.plots):
             if self._focused[j] != focus:
                 self._focused[j] = focus
@@ -489,7 +523,7 @@ class StageGraphics(pg.GraphicsLayoutWidget):
             self._wrap_tokens()
             return
         panels, _ = stage_panels(self.pair, self.stage, self._area())
-        if (self.stage, tuple((p.row, p.col) for p in panels)) != self._layout_key:
+        if _arrangement(self.stage, panels) != self._layout_key:
             self.set_stage(self.pair, self.stage)  # another arrangement fits the new size better
 
     def _wrap_tokens(self) -> None:
@@ -606,8 +640,7 @@ class StageGraphics(pg.GraphicsLayoutWidget):
                 plot.scene().removeItem(plot)
         return plots
 
-    @staticmethod
-    def _empty(kept: _Kept) -> list[MatrixPlot]:
+    def _empty(self, kept: _Kept) -> list[MatrixPlot]:
         """Take every panel out of a kept layout (out of its grid, parent and sight; still in the
         scene) and leave the layout empty, to be placed again before it is shown; returns them."""
         take_all(kept.ci.layout)
@@ -615,6 +648,9 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         for plot in plots:
             plot.setParentItem(None)
             plot.hide()
+        if self._mosaic is not None and self._mosaic.parentItem() is kept.ci:  # it outlives any one layout
+            self._mosaic.setParentItem(None)
+            self._mosaic.hide()
         kept._pool, kept.plots, kept._shown, kept._focused = [], [], [], []
         kept.laid_out = None
         return plots
@@ -646,6 +682,10 @@ class StageGraphics(pg.GraphicsLayoutWidget):
         if k == 0:
             self.plots = []
             place(self, [(self.tokens_label, 0, 0, 1, 1)])
+            return
+        if self._layout_key == MOSAIC:  # one plot for every panel, and the colour bar
+            self.plots, self._shown, self._focused = [self.mosaic], [], []
+            place(self, [(self.mosaic, 0, 0, 1, 1), (self.colorbar, 0, 1, 1, 1)])
             return
         while len(self._pool) < len(panels):
             self._pool.append(self._spare_plot())

@@ -168,7 +168,15 @@ def _where(view) -> str:
 def image_problems(window) -> list[str]:
     problems = []
     step = window.step_view
-    masked = {id(plot.image): p for plot, p in zip(getattr(step.graphics, "plots", []), step.graphics.panels)}
+    g = step.graphics
+    plots = getattr(g, "plots", [])
+    if plots and hasattr(plots[0], "images"):  # the mosaic of the per-head stages: image j shows panel j
+        if len(plots[0].images) != len(g.panels):
+            problems.append(f"the step-through's mosaic shows {len(plots[0].images)} matrices for "
+                            f"{len(g.panels)} panels")
+        masked = {id(image): p for image, p in zip(plots[0].images, g.panels)}
+    else:
+        masked = {id(plot.image): p for plot, p in zip(plots, g.panels)}
     for view in window.findChildren(pg.GraphicsView):
         if not view.isVisible():
             continue

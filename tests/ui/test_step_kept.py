@@ -1,7 +1,11 @@
 """The step-through keeps the arrangements it laid out: going back to a head count it showed
 before puts that layout on screen again as it was (same panels, same geometry, no placing), and
 what it shows is the new trace's numbers. A new view size or zoom places it again. Panels for
-more layouts are made in idle time only: a change never waits for new panels it can borrow."""
+more layouts are made in idle time only: a change never waits for new panels it can borrow.
+
+These are the stages drawn as a grid of plots; stage 8 (each head's output beside the single
+head's) has one panel per head, as the weights had before they became one mosaic
+(tests/ui/test_step_mosaic.py)."""
 
 import numpy as np
 import pytest
@@ -13,9 +17,9 @@ from explorer.ui import stage_view
 
 @pytest.fixture
 def win(window):
-    """The shared window fixture with the step-through in front at stage 7."""
+    """The shared window fixture with the step-through in front at stage 8 (a plot per head)."""
     window.show_view("step")
-    window.step_view.set_stage(7)
+    window.step_view.set_stage(8)
     settle()
     return window
 
@@ -44,8 +48,8 @@ def geometry(g):
     return [(p.sceneBoundingRect().getRect(), p.getViewBox().sceneBoundingRect().getRect()) for p in g.plots]
 
 
-def shown_weights(g, n_heads):
-    """The attention weights each head panel holds (the image's data), (h, n, n)."""
+def shown_outputs(g, n_heads):
+    """The head outputs each head panel holds (the image's data), (h, n, d_k)."""
     return np.stack([g.plots[j]._data for j in range(n_heads)])
 
 
@@ -66,10 +70,10 @@ def test_a_head_count_shown_before_comes_back_without_placing(win, monkeypatch, 
     assert all(p.isVisible() for p in g.plots)
     t = win.pair.multi
     assert t.n_heads == 16 and t.config.seed == 1234
-    np.testing.assert_allclose(shown_weights(g, 16), t.weights.astype(np.float32), rtol=0, atol=1e-7)
-    np.testing.assert_allclose(g.plots[16]._data, win.pair.single.weights[0].astype(np.float32), atol=1e-7)
+    np.testing.assert_array_equal(shown_outputs(g, 16), t.head_outputs.astype(np.float32))
+    np.testing.assert_array_equal(g.plots[16]._data, win.pair.single.head_outputs[0].astype(np.float32))
     # the hover readout names the new numbers
-    assert f"{float(t.weights[3, 2, 1]):.3f}" in g.readout(3, 2, 1)
+    assert f"{float(t.head_outputs[3, 2, 1]):.3f}" in g.readout(3, 2, 1)
 
 
 def test_a_new_view_size_places_a_kept_layout_again(win, monkeypatch, qtbot):
@@ -133,7 +137,9 @@ def test_an_emptied_text_places_every_kept_layout_again(win, qtbot):
     settle()
     set_heads(win, 16)
     assert len(g.plots) == 17 and all(p.isVisible() for p in g.plots)
-    assert all(p._data is not None and p._data.shape == (6, 6) for p in g.plots)
+    d_k = 512 // 16
+    assert all(p._data is not None and p._data.shape == (6, d_k) for p in g.plots[:16])
+    assert g.plots[16]._data.shape == (6, 512)  # the single head's output
 
 
 def test_panels_are_bounded_across_kept_layouts(win, qtbot):
@@ -143,7 +149,7 @@ def test_panels_are_bounded_across_kept_layouts(win, qtbot):
     set_heads(win, 16)
     set_heads(win, 8)
     idle(qtbot, g)
-    for k in (3, 7, 4):
+    for k in (3, 8, 2):
         win.step_view.set_stage(k)
         settle()
     set_heads(win, 16)
@@ -151,7 +157,7 @@ def test_panels_are_bounded_across_kept_layouts(win, qtbot):
     settle()
     assert len(g.plots) == 48
     assert g._plots_made() <= stage_view.MAX_PLOTS
-    for k in (7, 4, 3, 7):
+    for k in (8, 2, 3, 8):
         win.step_view.set_stage(k)
         settle()
         t = win.pair.multi
@@ -159,8 +165,8 @@ def test_panels_are_bounded_across_kept_layouts(win, qtbot):
         assert len(g.plots) == len(g.panels) == (48 if k == 3 else len(g.panels))
         for plot, panel in zip(g.plots, g.panels):  # every panel shows its own numbers
             np.testing.assert_allclose(plot._data, np.asarray(panel.data, dtype=np.float32), rtol=1e-6, atol=1e-6)
-        if k == 7:
-            np.testing.assert_allclose(shown_weights(g, 16), t.weights.astype(np.float32), atol=1e-7)
+        if k == 8:
+            np.testing.assert_allclose(shown_outputs(g, 16), t.head_outputs.astype(np.float32), atol=1e-7)
         idle(qtbot, g)
         assert g._plots_made() <= stage_view.MAX_PLOTS
 

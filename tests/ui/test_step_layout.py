@@ -75,6 +75,9 @@ def plot_labels(plot) -> list[tuple[str, QRectF]]:
         ax = plot.getAxis(side)
         if ax.isVisible():
             out += axis_labels(ax)
+    for ax in getattr(plot, "key_axes", []):  # the step-through's mosaic: a key axis under each panel row
+        if ax.isVisible():
+            out += axis_labels(ax)
     return out
 
 
@@ -104,6 +107,8 @@ def assert_graphics_fit(view, plots, bars, what: str):
     for j, plot in enumerate(plots):
         assert_inside(view, plot.sceneBoundingRect(), f"{what}: panel {j}")
         assert_inside(view, plot.getViewBox().sceneBoundingRect(), f"{what}: matrix {j}")
+        for i in range(len(getattr(plot, "images", []))):  # a mosaic: each of its matrices
+            assert_inside(view, plot.panel_rect(i), f"{what}: matrix {i} of the mosaic")
         labels += plot_labels(plot)
     for bar in bars:
         assert_inside(view, bar.sceneBoundingRect(), f"{what}: colour bar")
@@ -173,7 +178,9 @@ def test_sixteen_heads_stay_on_screen(win, qtbot, size, d_model):
     for k in (7, 3, 8):
         step.set_stage(k)
         settle()
-        assert len(g.plots) == (48 if k == 3 else 17)
+        assert len(g.plots) == {7: 1, 3: 48, 8: 17}[k]  # stage 7: one mosaic of the 16 heads and the single head
+        if k == 7:
+            assert g.plots == [g.mosaic] and len(g.mosaic.images) == 17
         assert_graphics_fit(g, g.plots, [g.colorbar], f"16 heads, d_model {d_model}, stage {k} at {size}")
 
 
@@ -295,7 +302,8 @@ def test_colour_scale_is_shared_and_history_free(win, qtbot, mode):
     g = step.graphics
     assert g.levels == bar.levels
     expected = apply_scale(pair.multi.weights[2], mode, top)
-    np.testing.assert_allclose(g.plots[2].image.image, expected, rtol=1e-6, atol=1e-6)
+    assert g.plots == [g.mosaic]  # stage 7: every head in one plot
+    np.testing.assert_allclose(g.mosaic.images[2].image, expected, rtol=1e-6, atol=1e-6)
     single = apply_scale(pair.single.weights.mean(axis=0), mode, top)
     np.testing.assert_allclose(cv.graphics.single.image.image, single, rtol=1e-5, atol=1e-6)
     assert cv.graphics.levels == bar.levels
@@ -317,4 +325,5 @@ def test_empty_text_clears_both_views(win, qtbot):
     win.pair = None  # the window draws again what it has
     win.flush()
     settle()
-    assert len(step.graphics.plots) == 9 and step.drill_model.rowCount() == 12
+    assert step.graphics.plots == [step.graphics.mosaic] and len(step.graphics.mosaic.images) == 9
+    assert step.drill_model.rowCount() == 12

@@ -18,7 +18,12 @@ def step(window, qtbot):
 
 
 def panel_data(view):
-    return [p.image.image for p in view.graphics.plots]
+    """The numbers every matrix shows: each plot's image, or each image of the mosaic that draws
+    the per-head stages 4-7 in one plot."""
+    out = []
+    for p in view.graphics.plots:
+        out += [image.image for image in p.images] if hasattr(p, "images") else [p.image.image]
+    return out
 
 
 def expected_panels(pair, k):

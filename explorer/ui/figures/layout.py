@@ -98,17 +98,20 @@ def _image_items(graphics) -> list:
 
 def label_strides(graphics) -> tuple[int, int, int]:
     """(every how many query tokens the view labels, every how many key tokens, the token count)
-    over its matrices: the heads grid, or every visible MatrixPlot of the scene (comparison,
-    step-through, single head)."""
+    over its matrices: the heads grid, or every visible MatrixPlot and StageMosaic of the scene
+    (comparison, step-through, single head)."""
     from ..heads_view import HeadsView
     from ..matrix_plot import MatrixPlot
+    from ..stage_mosaic import StageMosaic
 
     if isinstance(graphics, HeadsView):
         fits = [f for f in graphics.fits if f is not None] if graphics.images else []
     else:
         fits = []
         for item in graphics.scene().items():
-            if isinstance(item, MatrixPlot) and item.isVisible() and item._row_labels:
+            labelled = item._row_labels if isinstance(item, MatrixPlot) else \
+                item.panels if isinstance(item, StageMosaic) else None  # the step-through's per-head stages
+            if labelled and item.isVisible():
                 fits += [(f, k) for k, f in enumerate(item.fits) if f is not None]
         rows = max((f.stride for f, k in fits if k == 0), default=1)
         keys = max((f.stride for f, k in fits if k == 1), default=1)
