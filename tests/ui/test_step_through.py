@@ -256,6 +256,66 @@ def test_drilldown_update_is_one_model_change_not_per_cell_items(step, window, m
     np.testing.assert_array_equal(step.drilldown_values(window.pair)[:, 3], t.weights[hd, i])
 
 
+def test_drilldown_paints_what_qts_own_paint_with_the_delegate_would(step, window):
+    """The table paints its cells in one pass (no delegate call per cell): pixel for pixel what a
+    plain QTableView draws through the delegate (Qt's own paint), with selected cells, a scrolled
+    table and a column too narrow for its numbers (elided in the middle)."""
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from explorer.ui.stage_view import DrillTable, KeyHeader, NumberDelegate
+
+    calls = []
+
+    class Counting(NumberDelegate):
+        def paint(self, *args):
+            calls.append(1)
+            super().paint(*args)
+
+    step.set_stage(7)
+    table = step.drilldown_table
+    assert isinstance(table, DrillTable)
+    model = table.model()
+    table.setItemDelegate(Counting(model, table))
+    ref = QTableView()  # the same model, delegate, sizes and selection, painted by Qt
+    ref.setModel(model)
+    ref.setSelectionModel(table.selectionModel())
+    ref.setItemDelegate(NumberDelegate(model, ref))
+    ref.setVerticalHeader(KeyHeader(ref))
+    ref.setWordWrap(False)
+    ref.setFont(table.font())
+    ref.verticalHeader().setFixedWidth(table.verticalHeader().width())
+    ref.verticalHeader().setDefaultSectionSize(table.verticalHeader().defaultSectionSize())
+    ref.resize(table.size())
+    ref.show()
+    try:
+        select = table.selectionModel()
+        select.select(model.index(2, 3), QItemSelectionModel.SelectionFlag.Select)
+        select.select(model.index(4, 1), QItemSelectionModel.SelectionFlag.Select)
+        pictures = []
+        for narrow, scrolled in ((False, False), (True, True)):
+            if narrow:
+                table.horizontalHeader().resizeSection(2, 30)
+            if scrolled:
+                table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+            for c in range(model.columnCount()):
+                ref.horizontalHeader().resizeSection(c, table.horizontalHeader().sectionSize(c))
+            for _ in range(3):
+                QApplication.processEvents()
+            ref.verticalScrollBar().setValue(table.verticalScrollBar().value())
+            assert ref.viewport().size() == table.viewport().size()
+            calls.clear()
+            ours = table.viewport().grab().toImage()
+            assert calls == []  # no cell went through the delegate
+            qts = ref.viewport().grab().toImage()
+            assert ours == qts, (narrow, scrolled)
+            pictures.append(ours)
+        assert pictures[0] != pictures[1]  # the narrow column and the scroll changed what is drawn
+    finally:
+        ref.close()
+        ref.deleteLater()
+
+
 def test_play_tick_is_one_stage(step, window):
     step.set_stage(0)
     step._on_play_tick()
