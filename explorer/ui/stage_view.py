@@ -2,9 +2,11 @@
 and a drill-down of one query token's path through a head.
 
 Built to stay live: the drill-down is a QTableView over a model that swaps all its numbers in one
-reset (no per-cell items, columns sized once), the stage panels are pooled plots whose images get
-new pixels (every panel of a stage mapped to colours in one pass), and tokens of any length are
-shown elided (the whole token in a tooltip), so no text can widen the window."""
+reset (no per-cell items, columns sized once) and paints its cells in one pass; the per-head
+stages over keys (scores to softmax) are one mosaic plot (explorer.ui.stage_mosaic), the other
+stages pooled plots, whose images get new pixels (every panel of a stage mapped to colours in one
+pass); and tokens of any length are shown elided (the whole token in a tooltip), so no text can
+widen the window."""
 from __future__ import annotations
 
 import math
@@ -325,10 +327,12 @@ class _Kept:
 
 
 class StageGraphics(pg.GraphicsLayoutWidget):
-    """The matrices of one stage. Panels come from a pool and are re-placed only when the stage,
-    the head count or the shape of the area changes; live updates swap image pixels (mapped for
-    all panels of a stage in one pass when they have one shape, as the heads grid does) and set
-    titles, labels, colour tables and axes only when they changed.
+    """The matrices of one stage. Stages 4-7 (every head's n x n matrix and the single head's)
+    are drawn by one StageMosaic whatever the head count; the other stages' panels come from a
+    pool of plots and are re-placed only when the stage, the head count or the shape of the area
+    changes. Live updates swap image pixels (mapped for all panels of a stage in one pass when
+    they have one shape, as the heads grid does) and set titles, labels, colour tables and axes
+    only when they changed.
 
     The heads wrap onto as many rows as make their cells biggest in the area the view has, every
     panel fits in the view with the colour bar beside them, and numbered axes are labelled at
