@@ -356,7 +356,7 @@ def _common_prefix(a: Sequence[str], b: Sequence[str]) -> int:
 _Projected = tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, "_LazyV"]
 
 
-POSITIONS_MAX_BYTES = 4 * 2**20  # positional tables kept: four of 256 positions x 512 dimensions
+POSITIONS_MAX_BYTES = 8 * 2**20  # positional tables kept: eight of 256 positions x 512 dimensions
 
 
 class AttentionEngine:
@@ -456,10 +456,11 @@ class AttentionEngine:
         return x, q_proj, k_proj, v
 
     def _positions(self, d_model: int, n: int) -> np.ndarray:
-        """Sinusoidal encodings of positions 0 .. n-1, (n, d_model), from a table grown by doubling."""
+        """Sinusoidal encodings of positions 0 .. n-1, (n, d_model), from a table of a power of two
+        positions (at least 64): the token slider moving within 129 .. 256 never makes it again."""
         table = self._pos.get(d_model)
         if table is None or table.shape[0] < n:
-            table = _frozen(positional_encoding(max(n, 2 * table.shape[0] if table is not None else 64), d_model))
+            table = _frozen(positional_encoding(max(64, 1 << (n - 1).bit_length()), d_model))
             self._pos.put(d_model, table)
         return table[:n]
 

@@ -260,13 +260,23 @@ def _show_choices(combo: QComboBox, items: list[str], tips: list[str] | None, in
     """Make ``combo`` list ``items`` (refilled only if they changed) with ``index`` selected,
     without emitting its change signals: the model is being mirrored, not changed."""
     with QSignalBlocker(combo):
-        if combo.property("items_key") != items:
-            combo.clear()
-            combo.addItems(items)
+        shown: list = getattr(combo, "_choices", [])  # (item, tip) per entry, as the combo lists them
+        wanted = list(zip(items, tips if tips is not None else [None] * len(items)))
+        if shown != wanted:
+            # only the entries after the common start change (the token slider adds or drops the last
+            # tokens): refilling 256 entries with their tooltips took 1.3 ms per token change
+            same = 0
+            for a, b in zip(shown, wanted):
+                if a != b:
+                    break
+                same += 1
+            if same < combo.count():
+                combo.model().removeRows(same, combo.count() - same)
+            combo.addItems(items[same:])
             if tips is not None:
-                for i, tip in enumerate(tips):
-                    combo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
-            combo.setProperty("items_key", items)
+                for i in range(same, len(items)):
+                    combo.setItemData(i, tips[i], Qt.ItemDataRole.ToolTipRole)
+            combo._choices = wanted
         combo.setCurrentIndex(index)
 
 

@@ -316,6 +316,46 @@ def test_drilldown_paints_what_qts_own_paint_with_the_delegate_would(step, windo
         ref.deleteLater()
 
 
+def test_query_choices_follow_the_tokens_entry_by_entry(step):
+    """The query combo lists every token ("i: token", the whole token as its tooltip) after any
+    sequence of texts; a token-slider change (a longer or shorter prefix) only touches the entries
+    after the common start instead of refilling all of them."""
+    import random
+
+    from PySide6.QtCore import Qt
+
+    from explorer.ui.stage_view import _elided, _show_choices
+
+    combo = step.query_combo
+    model = combo.model()
+    touched = []
+    model.rowsInserted.connect(lambda _parent, first, last: touched.append(("in", first, last)))
+    model.rowsRemoved.connect(lambda _parent, first, last: touched.append(("out", first, last)))
+    model.modelReset.connect(lambda: touched.append(("reset",)))
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(256)]
+    tokens: list[str] = []
+    for k in range(80):
+        kind = rng.choice(["prefix", "prefix", "other", "long"])
+        n = rng.randint(1, 256)
+        old = tokens
+        if kind == "prefix":
+            tokens = words[:n]
+        elif kind == "other":
+            tokens = [rng.choice(["the", "cat", "猫", "😀", "a b"]) for _ in range(n)]
+        else:
+            tokens = words[: n - 1] + ["x" * 500]
+        touched.clear()
+        items = [f"{i}: {t}" for i, t in enumerate(_elided(tokens))]
+        _show_choices(combo, items, tokens, min(3, n - 1))
+        assert [combo.itemText(i) for i in range(combo.count())] == items, k
+        assert [combo.itemData(i, Qt.ItemDataRole.ToolTipRole) for i in range(combo.count())] == tokens, k
+        assert combo.currentIndex() == min(3, n - 1)
+        same = next((i for i, (a, b) in enumerate(zip(old, tokens)) if a != b), min(len(old), len(tokens)))
+        assert ("reset",) not in touched
+        assert all(event[1] >= same for event in touched), (k, kind, same, touched)
+
+
 def test_play_tick_is_one_stage(step, window):
     step.set_stage(0)
     step._on_play_tick()
