@@ -25,12 +25,14 @@ engine's budget (explorer.engine.cache.DEFAULT_BUDGET). One array per (seed, mat
 size asked for so far, grown tile by tile (smaller d_model are crops, views of it), and only the
 matrices of the last two seeds (a seed left behind is rarely asked for again; regenerating one
 512 x 512 matrix costs about 6 ms on one core; a matrix missing many tiles is drawn on two
-threads, which roughly halves that).
+threads, which take tiles from one list, so a late helper thread never holds the other up).
 """
 from __future__ import annotations
 
 import hashlib
 import math
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -86,18 +88,54 @@ def _matrix(seed: int, name: str, n_tiles: int) -> np.ndarray:
         full[: done * TILE, : done * TILE] = have
     missing = [(bi, bj) for bi in range(n_tiles) for bj in range(n_tiles) if not (bi < done and bj < done)]
 
-    def fill(tiles: list[tuple[int, int]]) -> None:
-        for bi, bj in tiles:
-            full[bi * TILE:(bi + 1) * TILE, bj * TILE:(bj + 1) * TILE] = _tile(seed, tag, bi, bj)
+    def draw(bi: int, bj: int) -> None:
+        full[bi * TILE:(bi + 1) * TILE, bj * TILE:(bj + 1) * TILE] = _tile(seed, tag, bi, bj)
 
-    if len(missing) >= PARALLEL_TILES:  # numpy draws the normals without the GIL: half the tiles on a helper thread
-        other = _helper().submit(fill, missing[1::2])
-        fill(missing[0::2])
-        other.result()
-    else:
-        fill(missing)
+    job = _Tiles(missing, draw)
+    if len(missing) >= PARALLEL_TILES:  # numpy draws the normals without the GIL: a helper thread takes tiles too
+        _helper().submit(job.work)
+    job.work()
+    job.finish()
     full.setflags(write=False)
     return _matrices.put(key, full)
+
+
+class _Tiles:
+    """Tiles still to draw, shared by the threads drawing them: each takes the next tile nobody
+    has taken. On a busy machine a helper thread that starts late or is paused draws fewer tiles
+    instead of holding the change up (an even split made the calling thread wait for the
+    helper's half). ``finish`` waits for the tiles taken by others, and raises what drawing one raised."""
+
+    def __init__(self, tiles: list[tuple[int, int]], draw: Callable[[int, int], None]) -> None:
+        self._tiles, self._draw = tiles, draw
+        self._next = 0
+        self._left = len(tiles)
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._error: BaseException | None = None
+        if not tiles:
+            self._done.set()
+
+    def work(self) -> None:
+        while True:
+            with self._lock:
+                if self._next >= len(self._tiles):
+                    return
+                bi, bj = self._tiles[self._next]
+                self._next += 1
+            try:
+                self._draw(bi, bj)
+            except BaseException as e:  # noqa: BLE001 - handed to the thread that waits in finish()
+                self._error = e
+            with self._lock:
+                self._left -= 1
+                if self._left == 0:
+                    self._done.set()
+
+    def finish(self) -> None:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
 
 
 PARALLEL_TILES = 16  # a matrix missing at least this many tiles is drawn on two threads

@@ -77,3 +77,54 @@ def test_trim_if_slack_trims_only_past_the_bound(monkeypatch):
     monkeypatch.setattr(memory, "_base", 0)  # as if everything outside the used heap were free heap
     assert memory.trim_if_slack(0) is True and memory.stats["trims"] == trims + 1
     assert memory._base is not None and memory._base > 0  # measured again right after the trim
+
+
+def test_a_helper_that_starts_late_never_holds_a_new_matrix_up(monkeypatch):
+    """A matrix missing many tiles is drawn by the calling thread and a helper thread taking tiles
+    from one list: while the helper has not started, the caller draws every tile and returns
+    (with an even split it waited for the helper's half). Same numbers, whoever drew them."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    release = threading.Event()
+    drawn_by: list[str] = []
+    real_tile = weights._tile
+
+    def tile(*args):
+        drawn_by.append(threading.current_thread().name)
+        return real_tile(*args)
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="late")
+    pool.submit(release.wait, 10)  # the helper is busy until released
+    monkeypatch.setattr(weights, "_helper", lambda: pool)
+    monkeypatch.setattr(weights, "_tile", tile)
+    weights._matrices.clear()
+    try:
+        m = weights.projection_matrix(4242, "w_k", 512)  # 64 tiles
+        assert not release.is_set() and len(drawn_by) == 64
+        assert set(drawn_by) == {threading.current_thread().name}  # the caller drew them all
+    finally:
+        release.set()
+        pool.shutdown(wait=True)
+    np.testing.assert_array_equal(m, _fresh_tiles(4242, "w_k", 8))
+
+
+def test_a_tile_that_fails_fails_the_matrix(monkeypatch):
+    """An error while drawing a tile (on either thread) reaches the caller, and no half-drawn
+    matrix is kept."""
+    import pytest
+
+    real_tile = weights._tile
+
+    def tile(seed, tag, bi, bj):
+        if (bi, bj) == (3, 5):
+            raise MemoryError("tile (3, 5)")
+        return real_tile(seed, tag, bi, bj)
+
+    monkeypatch.setattr(weights, "_tile", tile)
+    weights._matrices.clear()
+    with pytest.raises(MemoryError, match=r"tile \(3, 5\)"):
+        weights.projection_matrix(777, "w_q", 512)
+    assert (777, "w_q") not in weights._matrices
+    monkeypatch.undo()
+    np.testing.assert_array_equal(weights.projection_matrix(777, "w_q", 512), _fresh_tiles(777, "w_q", 8))
