@@ -1118,6 +1118,18 @@ class StepView(QWidget):
         scrollbar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, table)
         self.drill_px = vh_width + 8 * width + scrollbar + 2 * table.frameWidth() + 4
 
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """A new font (presentation mode, a language's font): the columns are sized for it once
+        the table and its headers have it (they were sized for the old one, and the numbers and
+        headers came out elided)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            QTimer.singleShot(0, self._refit_columns)
+
+    def _refit_columns(self) -> None:
+        self._size_columns()
+        self._fit_split()
+
     # ---- the matrices beside or above the drill-down ------------------------------------------
     def eventFilter(self, obj, event) -> bool:
         if obj is self.split and event.type() == QEvent.Type.Resize:

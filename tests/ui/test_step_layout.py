@@ -184,6 +184,30 @@ def test_sixteen_heads_stay_on_screen(win, qtbot, size, d_model):
         assert_graphics_fit(g, g.plots, [g.colorbar], f"16 heads, d_model {d_model}, stage {k} at {size}")
 
 
+def test_drilldown_columns_follow_the_presentation_zoom(win, qtbot):
+    """Two zoom steps up: the drill-down's columns are sized again for the bigger font, so no
+    number or header is elided (they kept the widths sized for the normal font)."""
+    show_example(win, qtbot, (1440, 880))
+    win.show_view("step")
+    step = win.step_view
+    step.set_stage(7)
+    try:
+        for _ in range(2):
+            win.zoom_step(+1)
+        for _ in range(3):
+            settle()
+        table = step.drilldown_table
+        hh, model = table.horizontalHeader(), table.model()
+        fm = table.fontMetrics()
+        assert fm.height() > 16  # the bigger font reached the table
+        header_lines_fit(hh, [model.headerData(c, Qt.Orientation.Horizontal) for c in range(8)], "zoomed drill-down")
+        for r in range(model.rowCount()):
+            for c in range(8):
+                assert fm.horizontalAdvance(model.index(r, c).data()) + 4 <= hh.sectionSize(c), (r, c)
+    finally:
+        win.zoom_step(0)
+
+
 # ---- the comparison panel ------------------------------------------------------------------------
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("heads", [8, 16])
