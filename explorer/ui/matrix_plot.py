@@ -463,19 +463,22 @@ def token_label_under(axes: list[TokenAxis], scene_pos: QPointF) -> tuple[str, i
 
 def plan_axes(rows: tuple[str, ...], cols: tuple[str, ...] | None, avail_w: float, avail_h: float,
               n_rows: int, n_cols: int, titles: tuple[str, str] | None, spare_w=None, spare_h=None,
-              left_shown: bool = True, thin_rotated: bool = True):
+              left_shown: bool = True, thin_rotated: bool = True, share_of: tuple[float, float] | None = None):
     """Fit the row and key labels of a plot whose view box gets ``avail_w`` x ``avail_h`` pixels
     minus the axes: returns (row fit, key fit or None, left axis width, bottom axis height).
     ``spare_w`` / ``spare_h`` turn the view box's pixels into the pixels of one matrix (the heads
-    grid takes its gaps off)."""
+    grid takes its gaps off). An axis takes at most AXIS_SHARE of ``share_of`` = (width, height),
+    by default (avail_w, avail_h): the step-through's mosaic gives the size of one panel, as
+    its panels had when each was a plot of its own."""
     fm = QFontMetricsF(tick_font())
     title_line = fm.height() if titles else 0.0
     spare_w = spare_w or (lambda w: w)
     spare_h = spare_h or (lambda h: h)
     offset_x, offset_y = 5.0, 4.0
     # an axis takes at most AXIS_SHARE of the plot: longer labels are elided in the middle
-    key_max = int(min(zoomed(LABEL_MAX_PX), max(zoomed(AXIS_HEIGHT), AXIS_SHARE * avail_h) - offset_y - 2))
-    row_max = int(min(zoomed(LABEL_MAX_PX), max(zoomed(AXIS_WIDTH), AXIS_SHARE * avail_w) - title_line - offset_x - 4))
+    share_w, share_h = share_of if share_of is not None else (avail_w, avail_h)
+    key_max = int(min(zoomed(LABEL_MAX_PX), max(zoomed(AXIS_HEIGHT), AXIS_SHARE * share_h) - offset_y - 2))
+    row_max = int(min(zoomed(LABEL_MAX_PX), max(zoomed(AXIS_WIDTH), AXIS_SHARE * share_w) - title_line - offset_x - 4))
     left = zoomed(AXIS_WIDTH)
     bottom = zoomed(AXIS_HEIGHT)
     row_fit = key_fit = None

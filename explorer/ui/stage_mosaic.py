@@ -195,7 +195,11 @@ class StageMosaic(MenulessPlot):
             keys = avail_h - h
             return (avail_h - panel_rows * (keys + title) - (panel_rows - 1) * gap) / panel_rows
 
-        return plan_axes(rows, cols, avail_w, avail_h, n_rows, n_cols, None, per_panel_w, per_panel_h)
+        # each panel's axes may take as much of it as a panel plot's did: AXIS_SHARE of one panel's
+        # size (of the whole view, a key strip under every panel row squeezed the matrices flat)
+        share = ((avail_w - (panel_cols - 1) * gap) / panel_cols,
+                 (avail_h - panel_rows * title - (panel_rows - 1) * gap) / panel_rows)
+        return plan_axes(rows, cols, avail_w, avail_h, n_rows, n_cols, None, per_panel_w, per_panel_h, share_of=share)
 
     def _layout(self) -> None:
         """Fit the labels and place the panels, if the labels, the panels or the size changed."""

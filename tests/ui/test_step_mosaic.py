@@ -148,3 +148,22 @@ def test_token_labels_and_focus_reach_every_matrix(win):
     assert path.contains(m.bands.mapFromScene(m.cell_center(0, 7, 4)))  # row 7 of head 1
     assert path.contains(m.bands.mapFromScene(m.cell_center(4, 2, 1)))  # column 1 of the single head
     assert not path.contains(m.bands.mapFromScene(m.cell_center(2, 3, 4)))
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1440, 880)])
+def test_key_labels_take_no_more_of_a_panel_than_a_panel_plot_gave_them(win, size):
+    """Each panel row's key strip takes at most AXIS_SHARE of that row's height (the matrix and
+    its strip), as a panel's own plot allowed; longer labels are elided. Sized against the whole
+    view instead, the strips squeezed every matrix flat in a small window."""
+    from explorer.ui.matrix_plot import AXIS_SHARE
+
+    win.resize(*size)
+    set_heads(win, 8)
+    settle()
+    m = win.step_view.graphics.mosaic
+    heights = {round(m.panel_rect(j).top(), 3): m.panel_rect(j).height() for j in range(len(m.images))}
+    strips = [ax.geometry().height() for ax in m.key_axes if ax.isVisible()]
+    assert len(strips) == len(heights) == 2
+    for (top, matrix), strip in zip(sorted(heights.items()), strips):
+        assert strip <= AXIS_SHARE * (matrix + strip) + 2, (size, top, matrix, strip)  # + rounding up
+        assert matrix >= strip, (size, matrix, strip)  # the matrix keeps most of its row
