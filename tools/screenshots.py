@@ -52,6 +52,7 @@ def main() -> int:
         example("coreference-it")
         shot(f"window{suffix}.png")
         w.show_view("step")
+        w.step_view.set_stage(7)  # the softmax, every head and the single head, as the English picture
         shot(f"step-through{suffix}.png")
         return 0
     # the default window at 1440×880: the first worked example, its head and cell selected
