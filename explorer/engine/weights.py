@@ -87,9 +87,10 @@ def _matrix(seed: int, name: str, n_tiles: int) -> np.ndarray:
     if have is not None:
         full[: done * TILE, : done * TILE] = have
     missing = [(bi, bj) for bi in range(n_tiles) for bj in range(n_tiles) if not (bi < done and bj < done)]
+    streams = dict(zip(missing, _tile_streams(seed, tag, missing)))
 
     def draw(bi: int, bj: int) -> None:
-        full[bi * TILE:(bi + 1) * TILE, bj * TILE:(bj + 1) * TILE] = _tile(seed, tag, bi, bj)
+        full[bi * TILE:(bi + 1) * TILE, bj * TILE:(bj + 1) * TILE] = _draw_tile(streams[bi, bj])
 
     job = _Tiles(missing, draw)
     if len(missing) >= PARALLEL_TILES:  # numpy draws the normals without the GIL: a helper thread takes tiles too
@@ -151,8 +152,87 @@ def _helper() -> ThreadPoolExecutor:
 
 
 def _tile(seed: int, tag: int, bi: int, bj: int) -> np.ndarray:
-    """Tile (bi, bj) of a matrix: (TILE, TILE) N(0, 1), from its own stream."""
-    return np.random.default_rng([seed, tag, bi, bj]).standard_normal((TILE, TILE))
+    """Tile (bi, bj) of a matrix: (TILE, TILE) N(0, 1), from its own stream: the numbers of
+    ``np.random.default_rng([seed, tag, bi, bj]).standard_normal((TILE, TILE))``."""
+    return _draw_tile(_tile_streams(seed, tag, [(bi, bj)])[0])
+
+
+# numpy's SeedSequence (entropy mixed into a pool of 4 words, then hashed out) and PCG64's seeding,
+# for many tiles at once: the states np.random.default_rng([seed, tag, bi, bj]) starts from
+_INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
+_M32 = np.uint64(0xFFFFFFFF)
+_PCG_MULT = 0x2360ED051FC65DA44385DF649FCCF645
+_M128 = (1 << 128) - 1
+
+
+def _tile_streams(seed: int, tag: int, tiles: list[tuple[int, int]]) -> list[tuple[int, int] | list[int]]:
+    """For each tile, the PCG64 (state, increment) that ``np.random.default_rng([seed, tag, bi, bj])``
+    starts from, computed for all tiles in a few numpy passes: made one by one, numpy's seeding
+    held the GIL for ~35 us a tile, which kept the two threads drawing a new seed's tiles from
+    running side by side. Entropy words of 32 bits or more take numpy's own path (the
+    [seed, tag, bi, bj] list itself, which ``_draw_tile`` hands to default_rng)."""
+    if not tiles:
+        return []
+    if not (0 <= seed <= 0xFFFFFFFF and 0 <= tag <= 0xFFFFFFFF
+            and all(0 <= v <= 0xFFFFFFFF for t in tiles for v in t)):
+        return [[seed, tag, bi, bj] for bi, bj in tiles]
+    entropy = np.empty((len(tiles), 4), dtype=np.uint64)  # 32-bit words, kept in 64 bits so products can be masked
+    entropy[:, 0], entropy[:, 1] = seed, tag
+    entropy[:, 2:] = tiles
+    h = _INIT_A
+
+    def hashmix(value: np.ndarray) -> np.ndarray:
+        nonlocal h
+        value = value ^ np.uint64(h)
+        h = (h * _MULT_A) & 0xFFFFFFFF
+        value = (value * np.uint64(h)) & _M32
+        return value ^ (value >> np.uint64(16))
+
+    def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        # MIX_L * x - MIX_R * y in 32 bits: uint64 arithmetic wraps mod 2^64, then masked
+        r = np.bitwise_and(np.subtract(np.multiply(x, np.uint64(_MIX_L)), np.multiply(y, np.uint64(_MIX_R))), _M32)
+        out: np.ndarray = np.bitwise_xor(r, np.right_shift(r, np.uint64(16)))
+        return out
+
+    pool = [hashmix(entropy[:, i]) for i in range(4)]
+    for src in range(4):
+        for dst in range(4):
+            if src != dst:
+                pool[dst] = mix(pool[dst], hashmix(pool[src]))
+    hb = _INIT_B
+    words = []  # generate_state(4, uint64): 8 words of 32 bits, little-endian pairs
+    for i in range(8):
+        w = pool[i % 4] ^ np.uint64(hb)
+        hb = (hb * _MULT_B) & 0xFFFFFFFF
+        w = (w * np.uint64(hb)) & _M32
+        words.append((w ^ (w >> np.uint64(16))).tolist())
+    out: list[tuple[int, int] | list[int]] = []
+    for t in range(len(tiles)):
+        v = [words[2 * i][t] | (words[2 * i + 1][t] << 32) for i in range(4)]
+        init_state, init_seq = (v[0] << 64) | v[1], (v[2] << 64) | v[3]
+        inc = ((init_seq << 1) | 1) & _M128
+        state = ((inc + init_state) * _PCG_MULT + inc) & _M128  # pcg64_srandom_r: step from 0, add, step
+        out.append((state, inc))
+    return out
+
+
+_LOCAL = threading.local()  # each drawing thread's own generator
+
+
+def _draw_tile(stream: tuple[int, int] | list[int]) -> np.ndarray:
+    """(TILE, TILE) N(0, 1) from a PCG64 stream: a (state, increment) from _tile_streams, set on
+    this thread's generator; or a seed list, for numpy's own seeding."""
+    if isinstance(stream, list):
+        return np.random.default_rng(stream).standard_normal((TILE, TILE))
+    gen = getattr(_LOCAL, "gen", None)
+    if gen is None:
+        gen = _LOCAL.gen = np.random.Generator(np.random.PCG64(0))
+    state, inc = stream
+    gen.bit_generator.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
+                               "has_uint32": 0, "uinteger": 0}
+    tile: np.ndarray = gen.standard_normal((TILE, TILE))
+    return tile
 
 
 def projection_columns(seed: int, name: str, d_model: int, start: int, stop: int) -> np.ndarray:
@@ -172,7 +252,8 @@ def projection_columns(seed: int, name: str, d_model: int, start: int, stop: int
         strip = _strips.get((seed, name, bj, n_tiles))
         if strip is None:
             # n_tiles x (TILE, TILE) -> (n_tiles * TILE, TILE)
-            strip = np.concatenate([_tile(seed, tag, bi, bj) for bi in range(n_tiles)])
+            column = [(bi, bj) for bi in range(n_tiles)]
+            strip = np.concatenate([_draw_tile(s) for s in _tile_streams(seed, tag, column)])
             strip.setflags(write=False)
             _strips.put((seed, name, bj, n_tiles), strip)
         strips.append(strip)

@@ -88,16 +88,16 @@ def test_a_helper_that_starts_late_never_holds_a_new_matrix_up(monkeypatch):
 
     release = threading.Event()
     drawn_by: list[str] = []
-    real_tile = weights._tile
+    real_draw = weights._draw_tile
 
-    def tile(*args):
+    def draw(stream):
         drawn_by.append(threading.current_thread().name)
-        return real_tile(*args)
+        return real_draw(stream)
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="late")
     pool.submit(release.wait, 10)  # the helper is busy until released
     monkeypatch.setattr(weights, "_helper", lambda: pool)
-    monkeypatch.setattr(weights, "_tile", tile)
+    monkeypatch.setattr(weights, "_draw_tile", draw)
     weights._matrices.clear()
     try:
         m = weights.projection_matrix(4242, "w_k", 512)  # 64 tiles
@@ -114,16 +114,18 @@ def test_a_tile_that_fails_fails_the_matrix(monkeypatch):
     matrix is kept."""
     import pytest
 
-    real_tile = weights._tile
+    real_draw = weights._draw_tile
+    calls = []
 
-    def tile(seed, tag, bi, bj):
-        if (bi, bj) == (3, 5):
-            raise MemoryError("tile (3, 5)")
-        return real_tile(seed, tag, bi, bj)
+    def draw(stream):
+        calls.append(1)
+        if len(calls) == 30:
+            raise MemoryError("tile 30")
+        return real_draw(stream)
 
-    monkeypatch.setattr(weights, "_tile", tile)
+    monkeypatch.setattr(weights, "_draw_tile", draw)
     weights._matrices.clear()
-    with pytest.raises(MemoryError, match=r"tile \(3, 5\)"):
+    with pytest.raises(MemoryError, match="tile 30"):
         weights.projection_matrix(777, "w_q", 512)
     assert (777, "w_q") not in weights._matrices
     monkeypatch.undo()
