@@ -167,3 +167,33 @@ def test_key_labels_take_no_more_of_a_panel_than_a_panel_plot_gave_them(win, siz
     for (top, matrix), strip in zip(sorted(heights.items()), strips):
         assert strip <= AXIS_SHARE * (matrix + strip) + 2, (size, top, matrix, strip)  # + rounding up
         assert matrix >= strip, (size, matrix, strip)  # the matrix keeps most of its row
+
+
+def test_the_real_pointer_reads_cells_and_follows_token_labels(win, qtbot):
+    """Through Qt's own mouse events on the view (the scene's signals the mosaic connects to when
+    it is placed): hovering a cell outlines it, hovering and clicking a key label of the single
+    head reaches the step-through as that token."""
+    from PySide6.QtCore import Qt
+
+    set_heads(win, 4)
+    step = win.step_view
+    g = step.graphics
+    m = g.mosaic
+    hovered, clicked = [], []
+    step.tokenHovered.connect(lambda kind, i: hovered.append((kind, i)))
+    step.tokenClicked.connect(lambda kind, i: clicked.append((kind, i)))
+    cell = m.cell_center(2, 5, 3)
+    qtbot.wait(50)  # pyqtgraph's scene passes on one move every few ms
+    qtbot.mouseMove(g.viewport(), g.mapFromScene(cell))
+    qtbot.waitUntil(m.hover_box.isVisible, timeout=2000)
+    box = m.hover_box.mapRectToScene(m.hover_box.rect())
+    assert box.contains(cell) and box.width() < m.panel_rect(2).width() / 5
+    single = m.panel_rect(len(m.images) - 1)
+    label = next(rect for text, rect in m.label_rects()["key"]
+                 if text == "street" and single.left() <= rect.center().x() <= single.right())
+    pos = g.mapFromScene(label.center())
+    qtbot.wait(50)
+    qtbot.mouseMove(g.viewport(), pos)
+    qtbot.waitUntil(lambda: ("key", 5) in hovered, timeout=2000)
+    qtbot.mouseClick(g.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert clicked == [("key", 5)]
