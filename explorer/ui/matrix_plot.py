@@ -517,7 +517,55 @@ def retitle(plot: pg.PlotItem, text: str, **opts) -> bool:
     return True
 
 
-class MatrixPlot(MenulessPlot):
+class PointerReadout:
+    """For a plot item of matrices (mixed in before the PlotItem): follows the pointer through its
+    scene's mouse signals, connected whenever the item enters a scene. Subclasses implement
+    ``_on_mouse_moved(scene_pos)`` and ``_on_mouse_clicked(event)`` with the helpers here: the
+    hovered cell's outline (``hover_box``) and readout next to the pointer, and ``tokenHovered``
+    emitted once per label entered or left."""
+
+    _scene = None
+    _hover_label: tuple[str, int] | None = None
+
+    def itemChange(self, change, value):
+        result = super().itemChange(change, value)  # the PlotItem's
+        if change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
+            self._connect_scene(self.scene())
+        return result
+
+    def _connect_scene(self, scene) -> None:
+        if self._scene is not None:
+            try:
+                self._scene.sigMouseMoved.disconnect(self._on_mouse_moved)
+                self._scene.sigMouseClicked.disconnect(self._on_mouse_clicked)
+            except (RuntimeError, TypeError):
+                pass
+        self._scene = scene
+        if scene is not None and hasattr(scene, "sigMouseMoved"):
+            scene.sigMouseMoved.connect(self._on_mouse_moved)
+            scene.sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def _show_cell(self, cell: QRectF, scene_pos: QPointF, text: str) -> None:
+        """Outline ``cell`` (view coordinates) and show ``text`` next to the pointer."""
+        self.hover_box.setRect(cell)
+        self.hover_box.show()
+        views = self.scene().views() if self.scene() is not None else []
+        if views:
+            view = views[0]
+            QToolTip.showText(view.mapToGlobal(view.mapFromScene(scene_pos)), text, view)
+
+    def _leave_cell(self) -> None:
+        if self.hover_box.isVisible():
+            self.hover_box.hide()
+            QToolTip.hideText()
+
+    def _hover_token(self, label: tuple[str, int] | None) -> None:
+        if label != self._hover_label:
+            self._hover_label = label
+            self.tokenHovered.emit(*(label if label is not None else ("", -1)))
+
+
+class MatrixPlot(PointerReadout, MenulessPlot):
     """Rows top to bottom, columns left to right, one cell per unit square.
 
     ``set_matrix`` only swaps the data of the existing ImageItem (fixed levels, a cached colour
@@ -564,8 +612,6 @@ class MatrixPlot(MenulessPlot):
         self._focus: tuple[int | None, int | None] = (None, None)
         self._axis_titles = False
         self._readout = None
-        self._hover_label: tuple[str, int] | None = None
-        self._scene = None
         self.fits = (None, None)  # the last AxisFit of the rows and of the columns
         if title:
             retitle(self, title, size="9pt")
@@ -754,23 +800,9 @@ class MatrixPlot(MenulessPlot):
 
     def itemChange(self, change, value):
         result = super().itemChange(change, value)
-        if change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
-            self._connect_scene(self.scene())
-        elif change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged and value:
+        if change == QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged and value:
             self.update_ticks()  # skipped while hidden (a hidden axis takes no size)
         return result
-
-    def _connect_scene(self, scene) -> None:
-        if self._scene is not None:
-            try:
-                self._scene.sigMouseMoved.disconnect(self._on_mouse_moved)
-                self._scene.sigMouseClicked.disconnect(self._on_mouse_clicked)
-            except (RuntimeError, TypeError):
-                pass
-        self._scene = scene
-        if scene is not None and hasattr(scene, "sigMouseMoved"):
-            scene.sigMouseMoved.connect(self._on_mouse_moved)
-            scene.sigMouseClicked.connect(self._on_mouse_clicked)
 
     def _on_mouse_moved(self, scene_pos) -> None:
         if not self.isVisible():
@@ -779,19 +811,11 @@ class MatrixPlot(MenulessPlot):
         hit = self.cell_under(scene_pos) if inside else None
         if hit is not None:
             row, col = hit
-            self.hover_box.setRect(QRectF(col, row, 1, 1))
-            self.hover_box.show()
-            views = self.scene().views() if self.scene() is not None else []
-            if views:
-                view = views[0]
-                QToolTip.showText(view.mapToGlobal(view.mapFromScene(scene_pos)), self.readout(row, col), view)
-        elif self.hover_box.isVisible():
-            self.hover_box.hide()
-            QToolTip.hideText()
-        label = token_label_under([self.getAxis("left"), self.getAxis("bottom")], scene_pos) if inside else None
-        if label != self._hover_label:
-            self._hover_label = label
-            self.tokenHovered.emit(*(label if label is not None else ("", -1)))
+            self._show_cell(QRectF(col, row, 1, 1), scene_pos, self.readout(row, col))
+        else:
+            self._leave_cell()
+        self._hover_token(token_label_under([self.getAxis("left"), self.getAxis("bottom")], scene_pos)
+                          if inside else None)
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.isVisible():

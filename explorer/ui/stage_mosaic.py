@@ -18,11 +18,20 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF
-from PySide6.QtWidgets import QGraphicsItem, QToolTip
+from PySide6.QtWidgets import QGraphicsItem
 
 from ..memo import Memo
 from .heads_view import PanelTitle, PanelTitles
-from .matrix_plot import FastImageItem, FocusBands, TokenAxis, outline_item, plan_axes, token_axes, token_label_under
+from .matrix_plot import (
+    FastImageItem,
+    FocusBands,
+    PointerReadout,
+    TokenAxis,
+    outline_item,
+    plan_axes,
+    token_axes,
+    token_label_under,
+)
 from .style import AXIS_WIDTH, LABEL_GAP_PX, MenulessPlot, tick_font, zoom, zoomed
 
 PLANS_KEPT = 64  # label plans for the token and head counts a drag comes back to
@@ -93,7 +102,7 @@ def _style_axis(ax: TokenAxis) -> None:
     ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # redrawn only when its ticks change
 
 
-class StageMosaic(MenulessPlot):
+class StageMosaic(PointerReadout, MenulessPlot):
     """The panels of one stage that share a shape, in one view box: an image per panel, placed
     at the panel's (row, column) of the stage's grid, titles above, key labels below each panel
     row and query labels on the left. ``set_panels`` takes the panels (``stage_view.Panel``:
@@ -137,8 +146,6 @@ class StageMosaic(MenulessPlot):
         self._grid_key = None
         self._focus: tuple[int | None, int | None] = (None, None)
         self._readout = None
-        self._hover_label: tuple[str, int] | None = None
-        self._scene = None
         vb.sigResized.connect(lambda *_: self._layout())
 
     # ---- data --------------------------------------------------------------------------------
@@ -361,24 +368,6 @@ class StageMosaic(MenulessPlot):
     def readout(self, j: int, row: int, col: int) -> str:
         return self._readout(j, row, col) if self._readout is not None else ""
 
-    def itemChange(self, change, value):
-        result = super().itemChange(change, value)
-        if change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged:
-            self._connect_scene(self.scene())
-        return result
-
-    def _connect_scene(self, scene) -> None:
-        if self._scene is not None:
-            try:
-                self._scene.sigMouseMoved.disconnect(self._on_mouse_moved)
-                self._scene.sigMouseClicked.disconnect(self._on_mouse_clicked)
-            except (RuntimeError, TypeError):
-                pass
-        self._scene = scene
-        if scene is not None and hasattr(scene, "sigMouseMoved"):
-            scene.sigMouseMoved.connect(self._on_mouse_moved)
-            scene.sigMouseClicked.connect(self._on_mouse_clicked)
-
     def _on_mouse_moved(self, scene_pos) -> None:
         if not self.isVisible():
             return
@@ -387,20 +376,11 @@ class StageMosaic(MenulessPlot):
             j, row, col = hit
             p = self.panels[j]
             x0, y0 = self.grid.origin(p.row, p.col)
-            self.hover_box.setRect(QRectF(x0 + col, y0 + row, 1, 1))
-            self.hover_box.show()
-            views = self.scene().views() if self.scene() is not None else []
-            if views:
-                view = views[0]
-                QToolTip.showText(view.mapToGlobal(view.mapFromScene(scene_pos)), self.readout(j, row, col), view)
-        elif self.hover_box.isVisible():
-            self.hover_box.hide()
-            QToolTip.hideText()
+            self._show_cell(QRectF(x0 + col, y0 + row, 1, 1), scene_pos, self.readout(j, row, col))
+        else:
+            self._leave_cell()
         inside = self.sceneBoundingRect().contains(scene_pos)
-        label = token_label_under(self.label_axes(), scene_pos) if inside and self.panels else None
-        if label != self._hover_label:
-            self._hover_label = label
-            self.tokenHovered.emit(*(label if label is not None else ("", -1)))
+        self._hover_token(token_label_under(self.label_axes(), scene_pos) if inside and self.panels else None)
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.isVisible() or not self.panels:
