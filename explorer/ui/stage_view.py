@@ -1124,7 +1124,7 @@ class StepView(QWidget):
         headers came out elided)."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            QTimer.singleShot(0, self._refit_columns)
+            QTimer.singleShot(0, self, self._refit_columns)  # dropped if this view is gone by then
 
     def _refit_columns(self) -> None:
         self._size_columns()
