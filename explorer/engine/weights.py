@@ -151,12 +151,6 @@ def _helper() -> ThreadPoolExecutor:
     return _HELPER[0]
 
 
-def _tile(seed: int, tag: int, bi: int, bj: int) -> np.ndarray:
-    """Tile (bi, bj) of a matrix: (TILE, TILE) N(0, 1), from its own stream: the numbers of
-    ``np.random.default_rng([seed, tag, bi, bj]).standard_normal((TILE, TILE))``."""
-    return _draw_tile(_tile_streams(seed, tag, [(bi, bj)])[0])
-
-
 # numpy's SeedSequence (entropy mixed into a pool of 4 words, then hashed out) and PCG64's seeding,
 # for many tiles at once: the states np.random.default_rng([seed, tag, bi, bj]) starts from
 _INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED

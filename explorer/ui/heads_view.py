@@ -24,6 +24,7 @@ from .matrix_plot import (
     argb_words,
     outline_item,
     plan_axes,
+    style_mosaic_axis,
     token_axes,
     token_label_under,
 )
@@ -208,11 +209,7 @@ class HeadsView(pg.GraphicsLayoutWidget):
         self.plot.invertY(True)
         self.plot.getViewBox().setDefaultPadding(0.0)
         for side in ("left", "bottom", "top", "right"):
-            ax = self.plot.getAxis(side)
-            ax.enableAutoSIPrefix(False)
-            ax.setStyle(tickFont=tick_font(), tickLength=-3, autoExpandTextSpace=False, hideOverlappingLabels=False)
-            ax.setPen(pg.mkPen(None))  # no axis line across the gaps; the labels are the axis
-            ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # redrawn only when its ticks change
+            style_mosaic_axis(self.plot.getAxis(side))
         self.plot.getAxis("left").setWidth(zoomed(AXIS_WIDTH))
         self.plot.getAxis("bottom").setHeight(zoomed(AXIS_HEIGHT))
         self.corner = CornerTitle()

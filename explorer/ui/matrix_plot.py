@@ -365,6 +365,15 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 
 
+def style_mosaic_axis(ax: pg.AxisItem) -> None:
+    """An axis of a plot that holds many matrices (the heads grid, the step-through's mosaic): no
+    SI prefix, no axis line across the gaps (the labels are the axis), and its drawing cached."""
+    ax.enableAutoSIPrefix(False)
+    ax.setStyle(tickFont=tick_font(), tickLength=-3, autoExpandTextSpace=False, hideOverlappingLabels=False)
+    ax.setPen(pg.mkPen(None))
+    ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # redrawn only when its ticks change
+
+
 def token_axes() -> dict:
     return {"left": TokenAxis("left"), "bottom": TokenAxis("bottom")}
 

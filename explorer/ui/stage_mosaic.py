@@ -15,10 +15,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF
-from PySide6.QtWidgets import QGraphicsItem
 
 from ..memo import Memo
 from .heads_view import PanelTitle, PanelTitles
@@ -29,6 +27,7 @@ from .matrix_plot import (
     TokenAxis,
     outline_item,
     plan_axes,
+    style_mosaic_axis,
     token_axes,
     token_label_under,
 )
@@ -95,13 +94,6 @@ def _grid_for(shape: tuple[int, int], panel_rows: int, panel_cols: int, width_px
                       keys_px / unit_y)
 
 
-def _style_axis(ax: TokenAxis) -> None:
-    ax.enableAutoSIPrefix(False)
-    ax.setStyle(tickFont=tick_font(), tickLength=-3, autoExpandTextSpace=False, hideOverlappingLabels=False)
-    ax.setPen(pg.mkPen(None))  # no axis line across the gaps; the labels are the axis
-    ax.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # redrawn only when its ticks change
-
-
 class StageMosaic(PointerReadout, MenulessPlot):
     """The panels of one stage that share a shape, in one view box: an image per panel, placed
     at the panel's (row, column) of the stage's grid, titles above, key labels below each panel
@@ -121,8 +113,7 @@ class StageMosaic(PointerReadout, MenulessPlot):
         vb = self.getViewBox()
         vb.setDefaultPadding(0.0)
         for side in ("left", "bottom", "top", "right"):
-            self.getAxis(side).enableAutoSIPrefix(False)
-        _style_axis(self.getAxis("left"))
+            style_mosaic_axis(self.getAxis(side))
         self.getAxis("left").setWidth(zoomed(AXIS_WIDTH))
         self.hideAxis("bottom")  # every panel row has a key axis of its own (key_axes), inside the view box
         self.key_axes: list[TokenAxis] = []
@@ -265,7 +256,7 @@ class StageMosaic(PointerReadout, MenulessPlot):
         vb = self.getViewBox()
         while len(self.key_axes) < panel_rows:
             ax = TokenAxis("bottom", parent=self)
-            _style_axis(ax)
+            style_mosaic_axis(ax)
             ax.linkToView(vb)
             ax.set_focus(self._focus[1])
             self.key_axes.append(ax)

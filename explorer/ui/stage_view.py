@@ -912,7 +912,7 @@ class DrillTable(QTableView):
         cols = [(c, self.columnViewportPosition(c), self.columnWidth(c)) for c in range(first_col, last_col + 1)]
         fmf = QFontMetricsF(self.font())  # fractional advances: where Qt's own layout puts the glyphs
         line, ascent = fmf.height(), fmf.ascent()
-        bottom = right = 0
+        bottom = 0
         for r in range(first_row, last_row + 1):
             y, h = self.rowViewportPosition(r), self.rowHeight(r)
             bottom = y + h
